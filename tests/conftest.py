@@ -1,0 +1,23 @@
+import pytest
+
+from tests.factories import StaffUserFactory
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Production serves hashed files from `collectstatic`'s manifest; tests have no manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffUserFactory(username="staff")
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
