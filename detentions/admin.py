@@ -1,0 +1,448 @@
+"""The staff side: NGO staff enter and check whole cases here.
+
+campaigns/admin.py extends the event page with who took part; nothing here knows about campaigns.
+"""
+
+from collections.abc import Iterable
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from detentions.models import (
+    AccessAttempt,
+    CampaignAction,
+    Case,
+    Charge,
+    Citation,
+    ConsularVisit,
+    Detainee,
+    Event,
+    EventKind,
+    Facility,
+    Institution,
+    LegalProceeding,
+    Official,
+    OfficialContact,
+    ReportedFigure,
+    Source,
+    StatusChange,
+)
+
+# Links typed without a scheme are read as https, as Django 6 will; saying so avoids its warning.
+HTTPS_BY_DEFAULT = {models.URLField: {"assume_scheme": "https"}}
+
+OTHER_CASE = _("Choose only detainees and charges of this case.")
+
+
+def belong_to_other_case(items: Iterable[models.Model], case_id: int | None) -> bool:
+    return case_id is not None and any(item.case_id != case_id for item in items)
+
+
+def in_model_order(queryset: QuerySet) -> QuerySet:
+    """Counting groups rows, which drops the model's default order; autocomplete pages need it."""
+    return queryset.order_by(*queryset.model._meta.ordering)
+
+
+def offer_case_choices(field: forms.ModelMultipleChoiceField, case_id: int | None) -> None:
+    """Offer one case's detainees or charges; while the case is not known, say whose each is."""
+    if case_id is not None:
+        field.queryset = field.queryset.filter(case_id=case_id)
+    else:
+        field.queryset = field.queryset.select_related("case")
+        field.label_from_instance = lambda item: f"{item.case} · {item}"
+
+
+# Cases and the people in them.
+
+
+class DetaineeInline(admin.TabularInline):
+    model = Detainee
+    fields = [
+        "reference",
+        "name_latin",
+        "name_display",
+        "status",
+        "facility",
+        "whereabouts_confirmed_on",
+    ]
+    autocomplete_fields = ["facility"]
+    show_change_link = True
+    extra = 1
+
+
+class ChargeInline(admin.TabularInline):
+    model = Charge
+    fields = ["offence", "legal_article"]
+    show_change_link = True
+    extra = 1
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    fields = [
+        "kind",
+        "date_precision",
+        "date_start",
+        "date_end",
+        "title",
+        "is_public",
+        "verification",
+    ]
+    # New events start as reported: only the event page, with its sources, can verify one.
+    readonly_fields = ["verification"]
+    show_change_link = True
+    extra = 1
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "began",
+        "detaining_country",
+        "status",
+        "people_count",
+        "held_count",
+        "whereabouts_unknown_count",
+        "is_published",
+    ]
+    list_filter = ["is_published", "detaining_country", "detainees_country"]
+    search_fields = ["title", "summary", "location"]
+    date_hierarchy = "began_on"
+    prepopulated_fields = {"slug": ["title"]}
+    fields = [
+        "title",
+        "slug",
+        "summary",
+        "location",
+        ("began_on", "began_on_precision"),
+        ("detaining_country", "detainees_country"),
+        "is_published",
+        "internal_notes",
+    ]
+    inlines = [DetaineeInline, ChargeInline, EventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        cases = super().get_queryset(request).with_status(public_only=False)
+        return in_model_order(cases.with_people_counts())
+
+    @admin.display(description=_("began"), ordering="began_on")
+    def began(self, case: Case) -> str:
+        return str(case.began)
+
+    @admin.display(description=_("status"), ordering="derived_status")
+    def status(self, case: Case) -> str:
+        return case.status_label
+
+    @admin.display(description=_("people"), ordering="people_count")
+    def people_count(self, case: Case) -> int:
+        return case.people_count
+
+    @admin.display(description=_("held"), ordering="held_count")
+    def held_count(self, case: Case) -> int:
+        return case.held_count
+
+    @admin.display(description=_("whereabouts unknown"), ordering="whereabouts_unknown_count")
+    def whereabouts_unknown_count(self, case: Case) -> int:
+        return case.whereabouts_unknown_count
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_object(request, unquote(object_id))
+        if case is not None:
+            # Staff check the whole record here: internal and unverified events included.
+            timeline = (
+                Event.objects.filter(case=case)
+                .in_date_order()
+                .with_details(public_sources_only=False)
+            )
+            extra_context = {
+                **(extra_context or {}),
+                "timeline": timeline,
+                "event_kinds": EventKind.choices,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is Event:
+            for event_form in formset.extra_forms:
+                event_form.instance.recorded_by = request.user
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Detainee)
+class DetaineeAdmin(admin.ModelAdmin):
+    list_display = ["reference", "name_latin", "case", "status", "facility", "name_display"]
+    list_select_related = ["case", "facility"]
+    list_filter = ["status", ("facility", admin.EmptyFieldListFilter), "name_display"]
+    search_fields = ["reference", "name_latin", "name_original", "home_region", "case__title"]
+    autocomplete_fields = ["case", "facility"]
+
+
+class ChargeForm(forms.ModelForm):
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        case = cleaned.get("case")
+        if case and belong_to_other_case(cleaned.get("detainees", ()), case.pk):
+            self.add_error("detainees", OTHER_CASE)
+        return cleaned
+
+
+@admin.register(Charge)
+class ChargeAdmin(admin.ModelAdmin):
+    form = ChargeForm
+    list_display = ["offence", "legal_article", "case", "detainee_count"]
+    list_select_related = ["case"]
+    search_fields = ["offence", "legal_article", "case__title"]
+    autocomplete_fields = ["case"]
+    filter_horizontal = ["detainees"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return in_model_order(
+            super().get_queryset(request).annotate(detainee_count=Count("detainees"))
+        )
+
+    @admin.display(description=_("detainees"), ordering="detainee_count")
+    def detainee_count(self, charge: Charge) -> str:
+        return str(charge.detainee_count or _("the whole case"))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        offer_case_choices(form.base_fields["detainees"], obj.case_id if obj else None)
+        return form
+
+
+# Places and bodies.
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "town", "region", "country"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "town", "region"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_BY_DEFAULT
+    list_display = ["name", "short_name", "kind", "country", "parent"]
+    list_select_related = ["parent"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "institution", "in_office_from", "in_office_until"]
+    list_select_related = ["institution"]
+    list_filter = ["institution__kind"]
+    search_fields = ["name", "name_original", "role", "institution__name"]
+    autocomplete_fields = ["institution"]
+
+
+# The timeline.
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_BY_DEFAULT
+    list_display = ["title", "kind", "outlet", "published_on", "is_public"]
+    list_select_related = ["outlet"]
+    list_filter = ["kind", "is_public"]
+    search_fields = ["title", "url", "outlet__name"]
+    date_hierarchy = "published_on"
+    autocomplete_fields = ["outlet"]
+
+
+class CitationFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.verification != Event.Verification.VERIFIED:
+            return
+        cited = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        if not cited:
+            raise ValidationError(
+                _(
+                    "A verified event needs at least one source. Add a source below, "
+                    "or set verification to 'reported'."
+                )
+            )
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    formset = CitationFormSet
+    fields = ["source", "confidence", "locator"]
+    autocomplete_fields = ["source"]
+    extra = 1
+
+
+class DetailFormSet(BaseInlineFormSet):
+    """Details may name only detainees and charges of their own event's case."""
+
+    def clean(self) -> None:
+        super().clean()
+        # The parent form has been cleaned by now, so this is the case chosen on the page.
+        case_id = self.instance.case_id
+        # Every many-to-many of a detail names detainees or charges, which belong to a case.
+        names = [field.name for field in self.model._meta.many_to_many]
+        for form in self.forms:
+            for name in names:
+                if belong_to_other_case(form.cleaned_data.get(name, ()), case_id):
+                    form.add_error(name, OTHER_CASE)
+
+
+class DetailInline(admin.StackedInline):
+    """An event's typed details: exactly one, required, for the kinds that have details."""
+
+    formset = DetailFormSet
+    min_num = 1
+    max_num = 1
+    extra = 0
+    can_delete = False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        case_id = obj.case_id if obj is not None and obj.pk else None
+        for name in self.filter_horizontal:
+            offer_case_choices(formset.form.base_fields[name], case_id)
+        return formset
+
+
+class StatusChangeInline(DetailInline):
+    model = StatusChange
+    filter_horizontal = ["detainees"]
+
+
+class LegalProceedingInline(DetailInline):
+    model = LegalProceeding
+    autocomplete_fields = ["court"]
+    filter_horizontal = ["charges", "detainees"]
+
+
+class ConsularVisitInline(DetailInline):
+    model = ConsularVisit
+    autocomplete_fields = ["consul", "consulate", "facility"]
+    filter_horizontal = ["detainees_seen"]
+
+
+class AccessAttemptInline(DetailInline):
+    model = AccessAttempt
+    autocomplete_fields = ["facility", "decided_by"]
+    filter_horizontal = ["detainees"]
+
+
+class OfficialContactInline(DetailInline):
+    model = OfficialContact
+    autocomplete_fields = ["institution", "official", "referred_to"]
+
+
+class CampaignActionInline(DetailInline):
+    model = CampaignAction
+    autocomplete_fields = ["target", "outlet"]
+
+
+class ReportedFigureInline(DetailInline):
+    model = ReportedFigure
+
+
+DETAIL_INLINES = {
+    inline.model.kind: inline
+    for inline in [
+        StatusChangeInline,
+        LegalProceedingInline,
+        ConsularVisitInline,
+        AccessAttemptInline,
+        OfficialContactInline,
+        CampaignActionInline,
+        ReportedFigureInline,
+    ]
+}
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "kind", "case", "source_count", "is_public", "verification"]
+    list_select_related = ["case"]
+    list_filter = ["kind", "verification", "is_public"]
+    search_fields = ["title", "description", "case__title"]
+    date_hierarchy = "date_start"
+    autocomplete_fields = ["case"]
+    fields = [
+        "case",
+        "kind",
+        ("date_precision", "date_start", "date_end"),
+        "title",
+        "description",
+        "is_public",
+        "verification",
+        "recorded_by",
+    ]
+    readonly_fields = ["recorded_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return in_model_order(
+            super().get_queryset(request).annotate(source_count=Count("citations"))
+        )
+
+    @admin.display(description=_("date"), ordering="date_start")
+    def date(self, event: Event) -> str:
+        return str(event.date)
+
+    @admin.display(description=_("sources"), ordering="source_count")
+    def source_count(self, event: Event) -> int:
+        return event.source_count
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "event_kinds": EventKind.choices}
+        return super().changelist_view(request, extra_context)
+
+    def kind_on_page(self, request: HttpRequest, obj: Event | None) -> str | None:
+        """The kind whose details this page edits: the saved kind, or the kind asked for on add.
+
+        An add page is opened with ?kind=..., which stays in the address it posts back to. If the
+        kind chosen on the page is another, the page showed no form for its details, so none are
+        required: the event is saved first and its details entered on its change page.
+        """
+        if obj is not None and obj.pk:
+            return obj.kind
+        kind = request.GET.get("kind")
+        if request.method == "POST" and request.POST.get("kind") != kind:
+            return None
+        return kind if kind in EventKind.values else None
+
+    def get_inlines(self, request: HttpRequest, obj: Event | None) -> list:
+        detail = DETAIL_INLINES.get(self.kind_on_page(request, obj))
+        return [detail, CitationInline] if detail else [CitationInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Event | None = None) -> list[str]:
+        # Details are stored per kind; changing the kind would orphan them.
+        if obj is not None:
+            return [*self.readonly_fields, "kind"]
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not change and request.GET.get("kind") not in EventKind.values:
+            form.base_fields["kind"].help_text = _(
+                "Choose the kind, then “Save and continue editing” to enter its details."
+            )
+        return form
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
