@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check ci install install-dev clean
+.PHONY: run test lint format migrations-check ci install install-dev install-node clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,16 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The HTML checker and axe-core, for the validator and browser tests; without npm their tests
+# skip (and fail in CI). No install scripts: vnu-jar's would download a JVM of its own.
+NPM := $(shell command -v npm 2>/dev/null)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-node: $(if $(NPM),node_modules/.installed)
+
 # The local demo: DEBUG on, SQLite beside the project unless DATABASE_URL says otherwise.
 run: export DEBUG ?= true
 run: install
@@ -31,7 +41,7 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite, on SQLite unless DATABASE_URL points at PostgreSQL.
-test: install-dev
+test: install-dev install-node
 	$(BIN)/pytest
 
 lint: install-dev
@@ -50,4 +60,4 @@ ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache test-results

@@ -160,7 +160,7 @@ class CaseAdmin(admin.ModelAdmin):
             timeline = (
                 Event.objects.filter(case=case)
                 .in_date_order()
-                .with_details(public_sources_only=False)
+                .with_details().with_sources(public_only=False).with_people()
             )
             extra_context = {
                 **(extra_context or {}),

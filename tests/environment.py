@@ -8,3 +8,7 @@ import os
 # The suite runs with DEBUG off, as production does, so it needs a key; never a real one.
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("SECRET_KEY", "test-only-key-not-secret")
+# Playwright's sync API runs an asyncio event loop in the test thread, and Django then refuses
+# ORM calls there (SynchronousOnlyOperation), such as a browser test loading its data. That loop
+# only carries Playwright's messages, never ORM code, so the check is off for the test process.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -224,3 +224,33 @@ def timeline_of_every_kind(case: Case, *, rounds: int) -> list[Event]:
                 ReportedFigure.objects.create(event=event, measure="escaped", value=7)
             events.append(event)
     return events
+
+
+# What `case_with_hidden_facts` hides: none of it may appear on a public output.
+HIDDEN_TEXT = [
+    "Staff to-do",
+    "A rumour",
+    "Fact of a draft case",
+    "Testimony of a witness",
+    "lawyer's private number",
+]
+
+
+def case_with_hidden_facts() -> Case:
+    """A published case with one public event, and everything around it that must stay hidden."""
+    case = CaseFactory(
+        slug="public-case",
+        title="Held at the border",
+        internal_notes="Internal: lawyer's private number",
+    )
+    public = EventFactory(case=case, title="Verified public fact")
+    CitationFactory(event=public, source=SourceFactory(title="Public bulletin"))
+    CitationFactory(
+        event=public, source=SourceFactory(title="Testimony of a witness", is_public=False)
+    )
+    EventFactory(case=case, title="Staff to-do: call the embassy", is_public=False)
+    EventFactory(
+        case=case, title="A rumour from a chat group", verification=Event.Verification.REPORTED
+    )
+    EventFactory(case=CaseFactory(is_published=False), title="Fact of a draft case")
+    return case

@@ -1,7 +1,16 @@
-from detentions.models.cases import Case, CaseStatus, Charge, Detainee, DetaineeStatus, NameDisplay
+from detentions.models.cases import (
+    ENDED,
+    Case,
+    CaseStatus,
+    Charge,
+    Detainee,
+    DetaineeStatus,
+    NameDisplay,
+)
 from detentions.models.registry import Facility, Institution, Official
 from detentions.models.timeline import (
     AccessAttempt,
+    AccessOutcome,
     CampaignAction,
     Citation,
     ConsularVisit,
@@ -15,7 +24,9 @@ from detentions.models.timeline import (
 )
 
 __all__ = [
+    "ENDED",
     "AccessAttempt",
+    "AccessOutcome",
     "CampaignAction",
     "Case",
     "CaseStatus",

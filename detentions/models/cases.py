@@ -37,6 +37,9 @@ class DetaineeStatus(models.TextChoices):
     DIED = "died", _("died in custody")
 
 
+# Statuses that end a detention: days in detention stop counting on the day they were reached.
+ENDED = [CaseStatus.RELEASED, CaseStatus.DEPORTED, CaseStatus.RETURNED_HOME]
+
 HELD = [DetaineeStatus.DETAINED, DetaineeStatus.CONVICTED]
 FREED = [DetaineeStatus.RELEASED, DetaineeStatus.DEPORTED, DetaineeStatus.RETURNED_HOME]
 
@@ -60,7 +63,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def with_status(self, *, public_only: bool) -> "CaseQuerySet":
-        """Annotate `derived_status`: the status set by the case's latest status-change event.
+        """Annotate `derived_status` and `status_since`: from the case's latest status change.
 
         Public pages pass public_only=True so that an internal or unverified event cannot change
         what the public sees. A case with no status event yet is "detained": that is what a case is.
@@ -70,13 +73,14 @@ class CaseQuerySet(models.QuerySet):
         events = Event.objects.all()
         if public_only:
             events = Event.objects.public()
-        latest = (
-            StatusChange.objects.filter(event__in=events, event__case=OuterRef("pk"))
-            .order_by(F("event__date_start").desc(nulls_last=True), "-event__id")
-            .values("status")[:1]
-        )
+        latest = StatusChange.objects.filter(
+            event__in=events, event__case=OuterRef("pk"), event__date_start__isnull=False
+        ).order_by("-event__date_start", "-event__id")
         return self.annotate(
-            derived_status=Coalesce(Subquery(latest), Value(CaseStatus.DETAINED.value))
+            derived_status=Coalesce(
+                Subquery(latest.values("status")[:1]), Value(CaseStatus.DETAINED.value)
+            ),
+            status_since=Subquery(latest.values("event__date_start")[:1]),
         )
 
     def with_people_counts(self) -> "CaseQuerySet":
@@ -156,6 +160,17 @@ class Case(models.Model):
         """The label of `derived_status`; the queryset must have been made `with_status()`."""
         return CaseStatus(self.derived_status).label
 
+    @property
+    def ended_on(self) -> datetime.date | None:
+        """When the detention ended (release, deportation), from `with_status()`; else None."""
+        return self.status_since if self.derived_status in ENDED else None
+
+    @property
+    def days_in_detention(self) -> int | None:
+        if self.began_on is None:
+            return None
+        return ((self.ended_on or timezone.localdate()) - self.began_on).days
+
     def clean(self) -> None:
         errors = not_in_future(self.began_on, "began_on")
         if self.began_on is None and self.began_on_precision != DatePrecision.UNKNOWN:
@@ -233,6 +248,10 @@ class Detainee(models.Model):
     @property
     def identity_known(self) -> bool:
         return bool(self.name_latin or self.name_original)
+
+    @property
+    def shows_name_publicly(self) -> bool:
+        return self.identity_known and self.name_display != NameDisplay.WITHHELD
 
     @property
     def whereabouts_known(self) -> bool:

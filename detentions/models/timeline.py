@@ -91,15 +91,8 @@ class EventQuerySet(models.QuerySet):
         # Events whose date is unknown go last; ties keep the order they were recorded in.
         return self.order_by(F("date_start").asc(nulls_last=True), "id")
 
-    def with_details(self, *, public_sources_only: bool) -> "EventQuerySet":
-        """Every kind's details, people and sources in a fixed number of queries.
-
-        Public pages pass public_sources_only=True: a source not cleared for citation (testimony,
-        say) must not be listed even under a public event.
-        """
-        citations = Citation.objects.select_related("source__outlet").order_by("id")
-        if public_sources_only:
-            citations = citations.filter(source__is_public=True)
+    def with_details(self) -> "EventQuerySet":
+        """Every kind's details and the bodies and people they name, in the events' own query."""
         return self.select_related(
             "case",
             "status_change",
@@ -115,8 +108,22 @@ class EventQuerySet(models.QuerySet):
             "campaign_action__target",
             "campaign_action__outlet",
             "reported_figure",
-        ).prefetch_related(
-            Prefetch("citations", queryset=citations),
+        )
+
+    def with_sources(self, *, public_only: bool) -> "EventQuerySet":
+        """The citations with their sources: one query.
+
+        Public pages pass public_only=True: a source not cleared for citation (testimony, say)
+        must not be listed even under a public event.
+        """
+        citations = Citation.objects.select_related("source__outlet").order_by("id")
+        if public_only:
+            citations = citations.filter(source__is_public=True)
+        return self.prefetch_related(Prefetch("citations", queryset=citations))
+
+    def with_people(self) -> "EventQuerySet":
+        """The detainees and charges each kind's details name: one query per relation."""
+        return self.prefetch_related(
             "status_change__detainees",
             "legal_proceeding__charges",
             "legal_proceeding__detainees",
@@ -563,8 +570,9 @@ class OfficialContact(EventDetail):
         return self.outcome in self.ANSWERED_OUTCOMES
 
     @property
-    def addressee(self) -> str:
-        return str(self.official or self.institution)
+    def body(self) -> "Institution | None":  # noqa: F821
+        """The institution addressed, directly or through the official."""
+        return self.institution or (self.official.institution if self.official else None)
 
     def clean(self) -> None:
         super().clean()

@@ -18,7 +18,11 @@ def read_timeline(case) -> list[tuple]:
     """Touch everything a timeline page shows."""
     rows = []
     for event in (
-        Event.objects.filter(case=case).in_date_order().with_details(public_sources_only=False)
+        Event.objects.filter(case=case)
+        .in_date_order()
+        .with_details()
+        .with_sources(public_only=False)
+        .with_people()
     ):
         details = event.details
         people = []
@@ -60,7 +64,9 @@ def test_a_timeline_takes_the_same_queries_whatever_its_length(rounds, django_as
 def test_every_kind_brings_its_details():
     case = CaseFactory()
     timeline_of_every_kind(case, rounds=1)
-    events = Event.objects.filter(case=case).with_details(public_sources_only=False)
+    events = (
+        Event.objects.filter(case=case).with_details().with_sources(public_only=False).with_people()
+    )
     for event in events:
         if event.kind == EventKind.NOTE:
             assert event.details is None

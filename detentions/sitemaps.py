@@ -1,0 +1,92 @@
+"""What search engines read: the sitemap of public pages, and robots.txt pointing to it.
+
+Only published cases and the institutions that have a public page are listed. A page's `lastmod` is
+when its public content last changed: the newest public event on it (or the case record itself).
+"""
+
+import datetime
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from detentions import selectors
+from detentions.models import Case, Event, Institution
+
+
+def _newest(*moments: datetime.datetime | None) -> datetime.datetime | None:
+    return max((moment for moment in moments if moment is not None), default=None)
+
+
+def _newest_update(events: QuerySet[Event]) -> Subquery:
+    return Subquery(events.order_by("-updated_at").values("updated_at")[:1])
+
+
+class HomeSitemap(Sitemap):
+    def items(self) -> list[str]:
+        return ["detentions:case-list"]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+    def lastmod(self, name: str) -> datetime.datetime | None:
+        # The list shows every published case's title, status and counts.
+        return _newest(
+            Case.objects.published().aggregate(latest=Max("updated_at"))["latest"],
+            Event.objects.public().aggregate(latest=Max("updated_at"))["latest"],
+        )
+
+
+class CaseSitemap(Sitemap):
+    def items(self) -> QuerySet[Case]:
+        return (
+            Case.objects.published()
+            .annotate(
+                last_event_change=_newest_update(Event.objects.public().filter(case=OuterRef("pk")))
+            )
+            .order_by("slug")
+        )
+
+    def lastmod(self, case: Case) -> datetime.datetime | None:
+        return _newest(case.updated_at, case.last_event_change)
+
+
+class InstitutionSitemap(Sitemap):
+    def items(self) -> QuerySet[Institution]:
+        last_contact = Event.objects.public().filter(
+            Q(official_contact__institution=OuterRef("pk"))
+            | Q(official_contact__official__institution=OuterRef("pk"))
+        )
+        return (
+            selectors.public_institutions()
+            .annotate(last_contact_change=_newest_update(last_contact))
+            .order_by("slug")
+        )
+
+    def location(self, institution: Institution) -> str:
+        return reverse("detentions:institution-detail", kwargs={"slug": institution.slug})
+
+    def lastmod(self, institution: Institution) -> datetime.datetime | None:
+        return institution.last_contact_change
+
+
+SITEMAPS = {"home": HomeSitemap, "cases": CaseSitemap, "institutions": InstitutionSitemap}
+
+
+@require_safe
+def sitemap(request: HttpRequest) -> HttpResponse:
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        f"Disallow: {reverse('admin:index')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('detentions:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
