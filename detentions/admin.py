@@ -160,7 +160,9 @@ class CaseAdmin(admin.ModelAdmin):
             timeline = (
                 Event.objects.filter(case=case)
                 .in_date_order()
-                .with_details().with_sources(public_only=False).with_people()
+                .with_details()
+                .with_sources(public_only=False)
+                .with_people()
             )
             extra_context = {
                 **(extra_context or {}),

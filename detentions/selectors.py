@@ -86,9 +86,7 @@ def public_people_rows(case: Case) -> list[PeopleRow]:
         if len(people) == 1:
             rows.append(PeopleRow(first.public_name, first, 1))
             continue
-        unnamed = (
-            _("identity not yet known") if not first.identity_known else _("names withheld")
-        )
+        unnamed = _("identity not yet known") if not first.identity_known else _("names withheld")
         label = _("Detainees %(first)s–%(last)s, %(unnamed)s") % {
             "first": first.reference,
             "last": people[-1].reference,
