@@ -6,6 +6,7 @@ may appear. The URL list is checked against the resolver, so a new public URL ca
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.views.defaults import server_error
 
 from campaigns.models import Relative
 from detentions.models import Event, EventKind, OfficialContact
@@ -218,3 +219,11 @@ def test_the_public_facts_do_appear(client, world):
         ).status_code
         == 404
     )
+
+
+def test_a_server_error_page_shows_no_details(rf):
+    response = server_error(rf.get("/cases/public-case/"))
+    text = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in text
+    assert "Traceback" not in text and "public-case" not in text
