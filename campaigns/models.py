@@ -3,9 +3,16 @@
 Built on `detentions`; nothing there imports from here.
 """
 
+import datetime
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -51,6 +58,18 @@ class Relative(models.Model):
     )
     cases = models.ManyToManyField(
         Case, through="Kinship", verbose_name=_("cases"), related_name="relatives"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relative",
+        help_text=_("Set when the relative accepts an invitation."),
+    )
+    last_seen_at = models.DateTimeField(
+        _("last visit"), null=True, blank=True, help_text=_("What is new is what came after it.")
     )
 
     class Meta:
@@ -238,3 +257,187 @@ class Participation(models.Model):
             raise ValidationError(
                 {"relative": _("This relative is not linked to this event's case.")}
             )
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self) -> "InvitationQuerySet":
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A single-use link that lets a relative set a password and reach their case.
+
+    Only a hash of the token is stored: a leaked database does not hand out working links.
+    """
+
+    VALID_FOR = datetime.timedelta(days=7)
+
+    relative = models.ForeignKey(
+        Relative, verbose_name=_("relative"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.relative} → {self.case}"
+
+    @classmethod
+    def issue(cls, *, relative: Relative, case: Case, created_by) -> tuple["Invitation", str]:
+        """A new invitation and its token; the token is shown once and never stored."""
+        token = secrets.token_urlsafe(32)
+        invitation = cls.objects.create(
+            relative=relative,
+            case=case,
+            token_hash=hash_token(token),
+            created_by=created_by,
+            expires_at=timezone.now() + cls.VALID_FOR,
+        )
+        return invitation, token
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_used(self) -> bool:
+        return self.used_at is not None
+
+
+class Entry(models.Model):
+    """What a relative logged: an event they submitted, and where it stands in review.
+
+    The event stays internal and unverified until staff verify it; only then can it be published.
+    """
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        DECLINED = "declined", _("not accepted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    event = models.OneToOneField(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="entry"
+    )
+    relative = models.ForeignKey(
+        Relative, verbose_name=_("relative"), on_delete=models.PROTECT, related_name="entries"
+    )
+    # The form carries this key from its first step, so a second submit finds the first entry.
+    submission_key = models.UUIDField(_("submission key"), default=uuid.uuid4, unique=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.SUBMITTED
+    )
+    decline_reason = models.TextField(
+        _("reason not accepted"), blank=True, help_text=_("The relative sees this.")
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("relative's entry")
+        verbose_name_plural = _("relatives' entries")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(decline_reason=""),
+                name="entry_decline_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relative}: {self.event.title}"
+
+    @property
+    def review_status(self) -> str:
+        """What the relative is told: awaiting review, verified, published, or not accepted."""
+        if self.state == self.State.DECLINED:
+            return _("not accepted")
+        if self.state == self.State.WITHDRAWN:
+            return _("withdrawn")
+        if not self.event.is_verified:
+            return _("awaiting review")
+        if self.event.is_public and self.event.case.is_published:
+            return _("published")
+        return _("verified")
+
+    @property
+    def is_editable(self) -> bool:
+        """A relative may edit or withdraw an entry until staff have verified or declined it."""
+        return self.state == self.State.SUBMITTED and not self.event.is_verified
+
+
+class CorrectionRequest(models.Model):
+    """A relative's note on a verified entry, asking staff to correct it."""
+
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    text = models.TextField(_("what should be corrected"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class IntakeReport(models.Model):
+    """A detention reported through the public form by someone without an account.
+
+    Never public: it waits in a private queue for staff, who may turn it into a case.
+    """
+
+    class State(models.TextChoices):
+        NEW = "new", _("awaiting review")
+        ACCEPTED = "accepted", _("taken up")
+        REJECTED = "rejected", _("not taken up")
+
+    who_is_held = models.TextField(_("who is held"))
+    held_where = models.TextField(_("where they are held, if known"), blank=True)
+    held_since = models.CharField(_("since when"), max_length=200)
+    what_happened = models.TextField(_("what happened"), blank=True)
+    reporter_name = models.CharField(_("your name"), max_length=200)
+    reporter_contact = models.CharField(
+        _("how we can reach you"), max_length=300, help_text=_("Phone, e-mail or messenger.")
+    )
+    reporter_language = models.CharField(
+        _("language"), max_length=2, choices=Relative.Language.choices, blank=True
+    )
+    # A keyed hash of the sender's address: enough to limit the rate, not to find the person.
+    address_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.NEW)
+    staff_notes = models.TextField(_("staff notes"), blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("reported detention")
+        verbose_name_plural = _("reported detentions")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.who_is_held[:60]

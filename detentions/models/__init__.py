@@ -11,6 +11,7 @@ from detentions.models.registry import Facility, Institution, Official
 from detentions.models.timeline import (
     AccessAttempt,
     AccessOutcome,
+    Attachment,
     CampaignAction,
     Citation,
     ConsularVisit,
@@ -27,6 +28,7 @@ __all__ = [
     "ENDED",
     "AccessAttempt",
     "AccessOutcome",
+    "Attachment",
     "CampaignAction",
     "Case",
     "CaseStatus",

@@ -5,6 +5,8 @@ timeline is one query joining every detail table (`select_related`), plus one qu
 relation (`prefetch_related`): the count does not grow with the number of events.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -157,6 +159,11 @@ class Event(models.Model):
         _("public"),
         default=False,
         help_text=_("Public events of a published case appear on its page once verified."),
+    )
+    shared_with_family = models.BooleanField(
+        _("shared with the family"),
+        default=False,
+        help_text=_("Relatives linked to the case see it in their workspace, even if internal."),
     )
     verification = models.CharField(
         _("verification"),
@@ -531,6 +538,12 @@ class OfficialContact(EventDetail):
         blank=True,
         related_name="contacts",
     )
+    addressee_as_given = models.CharField(
+        _("addressee as given"),
+        max_length=200,
+        blank=True,
+        help_text=_("A name typed by a relative, until staff match it to an institution or official."),
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     request = models.TextField(_("what was asked"), blank=True)
     legal_basis_cited = models.CharField(_("legal basis cited"), max_length=300, blank=True)
@@ -556,7 +569,9 @@ class OfficialContact(EventDetail):
         verbose_name_plural = _("official contacts")
         constraints = [
             models.CheckConstraint(
-                condition=Q(institution__isnull=False) | Q(official__isnull=False),
+                condition=Q(institution__isnull=False)
+                | Q(official__isnull=False)
+                | ~Q(addressee_as_given=""),
                 name="official_contact_has_addressee",
             ),
             models.CheckConstraint(
@@ -577,7 +592,7 @@ class OfficialContact(EventDetail):
     def clean(self) -> None:
         super().clean()
         errors = not_in_future(self.replied_on, "replied_on")
-        if self.institution_id is None and self.official_id is None:
+        if self.institution_id is None and self.official_id is None and not self.addressee_as_given:
             errors["institution"] = _("Name the institution, the official, or both.")
         if self.outcome == self.Outcome.REFERRED and self.referred_to_id is None:
             errors["referred_to"] = _("Say which body they referred to.")
@@ -658,3 +673,55 @@ class ReportedFigure(EventDetail):
 
     def __str__(self) -> str:
         return f"{self.value} {self.get_measure_display()}"
+
+
+def attachment_path(attachment: "Attachment", filename: str) -> str:
+    # A random name: the uploaded name may identify people or carry a path; it is kept aside.
+    return f"attachments/{attachment.event.case_id}/{uuid.uuid4().hex}{attachment.extension}"
+
+
+class Attachment(models.Model):
+    """A photo or scan (a letter, a reply) backing an event. Served only through a view that
+    checks who may see the event; never from a public media URL."""
+
+    class ContentType(models.TextChoices):
+        JPEG = "image/jpeg", "JPEG"
+        PNG = "image/png", "PNG"
+        PDF = "application/pdf", "PDF"
+
+    EXTENSIONS = {ContentType.JPEG: ".jpg", ContentType.PNG: ".png", ContentType.PDF: ".pdf"}
+    MAX_SIZE = 10 * 1024 * 1024
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    content_type = models.CharField(_("type"), max_length=32, choices=ContentType.choices)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__lte=10 * 1024 * 1024), name="attachment_at_most_10_mb"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS.get(self.content_type, "")
