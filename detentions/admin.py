@@ -72,9 +72,15 @@ class DetaineeInline(admin.TabularInline):
         "facility",
         "whereabouts_confirmed_on",
     ]
-    autocomplete_fields = ["facility"]
     show_change_link = True
     extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Every row offers the same facilities: read them once, not once per detainee.
+        facility = formset.form.base_fields["facility"]
+        facility.choices = list(facility.choices)
+        return formset
 
 
 class ChargeInline(admin.TabularInline):

@@ -169,9 +169,10 @@ class TestCasePage:
     ):
         case = CaseFactory()
         timeline_of_every_kind(case, rounds=rounds)
+        DetaineeFactory.create_batch(rounds * 5, case=case, facility=FacilityFactory())
 
-        # Session, user, the case (twice), three inlines, the timeline in eight, and one for each
-        # detainee's facility: the autocomplete widget looks up its selected value.
+        # Session, user, the case (twice), three inlines, the facilities every detainee row
+        # offers (counted, then read, once), content types, and the timeline in seven.
         with django_assert_max_num_queries(17):
             response = staff_client.get(admin_url(case, "change"))
 
