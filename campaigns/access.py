@@ -2,10 +2,11 @@
 see, so that a record's existence is not revealed."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from campaigns.models import Entry, Relative
-from detentions.models import Case
+from detentions.models import Attachment, Case, Event
 
 
 def relative_of(user: AbstractBaseUser | AnonymousUser) -> Relative:
@@ -34,3 +35,30 @@ def entry_of(relative: Relative, pk: int) -> Entry:
     if entry is None:
         raise Http404
     return entry
+
+
+def events_visible_to(relative: Relative) -> QuerySet[Event]:
+    """The one rule for what a relative may see: of the cases they are linked to, the public
+    facts (once the case is published), their own entries, and what staff shared with them."""
+    # "Public" is whatever `public()` says it is: one definition for both sides.
+    return Event.objects.filter(case__in=cases_of(relative)).filter(
+        Q(pk__in=Event.objects.public().values("pk"))
+        | Q(entry__relative=relative)
+        | Q(shared_with_family=True)
+    )
+
+
+def attachment_for(user: AbstractBaseUser, pk: int) -> Attachment:
+    """An attachment the user may open, or 404.
+
+    Staff see every file. A relative sees the files of their own entries, and those of any event
+    of a case they are linked to once staff have shared it with the family or published it.
+    """
+    attachment = Attachment.objects.select_related("event").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    if user.is_staff:
+        return attachment
+    if events_visible_to(relative_of(user)).filter(pk=attachment.event_id).exists():
+        return attachment
+    raise Http404

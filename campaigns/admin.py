@@ -4,14 +4,33 @@ The event page gains a participants section here by replacing the registered eve
 subclass, the way projects extend the user admin: campaigns builds on detentions, never the reverse.
 """
 
-from django.contrib import admin
+from smtplib import SMTPException
+
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat, truncatechars
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from campaigns.models import PARTICIPATION_KINDS, Kinship, Organisation, Participation, Relative
+from campaigns.models import (
+    PARTICIPATION_KINDS,
+    CorrectionRequest,
+    Entry,
+    IntakeReport,
+    Invitation,
+    Kinship,
+    Organisation,
+    Participation,
+    Relative,
+)
+from campaigns.services import invite_relative
 from detentions.admin import HTTPS_BY_DEFAULT, EventAdmin
-from detentions.models import Event
+from detentions.models import Attachment, Event
 
 
 class KinshipInline(admin.TabularInline):
@@ -35,9 +54,57 @@ class RelativeAdmin(admin.ModelAdmin):
         (None, {"fields": ["consent_notes"]}),
     ]
     inlines = [KinshipInline]
+    actions = ["invite"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("cases")
+
+    @admin.action(description=_("Invite to their case(s)"))
+    def invite(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """One invitation per case of each relative; the links are shown once, to copy."""
+        for relative in queryset:
+            if relative.user_id is not None:
+                self.message_user(
+                    request,
+                    _("%(relative)s already has an account; no invitation was made.")
+                    % {"relative": relative},
+                    messages.WARNING,
+                )
+                continue
+            cases = sorted(set(relative.cases.all()), key=lambda case: case.title)
+            if not cases:
+                self.message_user(
+                    request,
+                    _("%(relative)s is linked to no case yet; add a kinship first.")
+                    % {"relative": relative},
+                    messages.WARNING,
+                )
+            for case in cases:
+                names = {"relative": relative, "case": case}
+                try:
+                    url = invite_relative(
+                        relative=relative, case=case, invited_by=request.user, request=request
+                    )
+                except (SMTPException, OSError):
+                    self.message_user(
+                        request,
+                        _(
+                            "The e-mail to %(relative)s could not be sent, so no invitation to "
+                            "“%(case)s” was made. Try again later."
+                        )
+                        % names,
+                        messages.ERROR,
+                    )
+                    continue
+                self.message_user(
+                    request,
+                    _(
+                        "Invitation for %(relative)s to “%(case)s”, to copy (it works once, "
+                        "for %(days)d days): %(url)s"
+                    )
+                    % (names | {"url": url, "days": Invitation.VALID_FOR.days}),
+                    messages.SUCCESS,
+                )
 
     @admin.display(description=_("name"), ordering="family_name")
     def full_name(self, relative: Relative) -> str:
@@ -96,6 +163,35 @@ class ParticipationInline(admin.TabularInline):
     extra = 1
 
 
+class AttachmentInline(admin.TabularInline):
+    """The files a relative sent with an event, each opened through the view that checks access.
+
+    Read-only: files arrive through the relatives' workspace, not through the admin.
+    """
+
+    model = Attachment
+    fields = ["file_link", "content_type", "file_size", "uploaded_by", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("file"))
+    def file_link(self, attachment: Attachment) -> str:
+        url = reverse("campaigns:attachment", args=[attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, attachment.original_name or _("(no name)"))
+
+    @admin.display(description=_("size"))
+    def file_size(self, attachment: Attachment) -> str:
+        return filesizeformat(attachment.size)
+
+
 admin.site.unregister(Event)
 
 
@@ -104,5 +200,236 @@ class EventWithParticipantsAdmin(EventAdmin):
     def get_inlines(self, request: HttpRequest, obj: Event | None) -> list:
         inlines = super().get_inlines(request, obj)
         if self.kind_on_page(request, obj) in PARTICIPATION_KINDS:
-            return [*inlines, ParticipationInline]
+            inlines = [*inlines, ParticipationInline]
+        if obj is not None and obj.pk:
+            inlines = [*inlines, AttachmentInline]
         return inlines
+
+
+# What relatives and the public send: the queues staff work through.
+
+
+@admin.register(IntakeReport)
+class IntakeReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "state", "who_is_held_short", "held_since", "reporter_language"]
+    list_filter = ["state", "created_at", "reporter_language"]
+    # Every field the reporter typed (the language is a choice, not text) and the staff notes.
+    search_fields = [*IntakeReport.REPORTED_FIELDS[:-1], "staff_notes"]
+    date_hierarchy = "created_at"
+    # The oldest first: whoever has waited longest is read first.
+    ordering = ["created_at", "id"]
+    # The address hash is not editable, so it never appears: it is for the rate limit only.
+    fieldsets = [
+        (
+            _("What was reported"),
+            {"fields": ["created_at", "who_is_held", "held_where", "held_since", "what_happened"]},
+        ),
+        (
+            _("Who reported it: never public"),
+            {"fields": ["reporter_name", "reporter_contact", "reporter_language"]},
+        ),
+        (_("Review"), {"fields": ["state", "staff_notes"]}),
+    ]
+    actions = ["mark_taken_up", "mark_not_taken_up"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: IntakeReport | None = None) -> list:
+        # A report is kept as it was sent; staff add a report taken by phone on the add page.
+        return ["created_at", *IntakeReport.REPORTED_FIELDS] if obj is not None else ["created_at"]
+
+    @admin.display(description=_("who is held"), ordering="who_is_held")
+    def who_is_held_short(self, report: IntakeReport) -> str:
+        return truncatechars(report.who_is_held, 80)
+
+    def _set_state(self, request: HttpRequest, queryset: QuerySet, state: str) -> None:
+        count = queryset.update(state=state)
+        label = IntakeReport.State(state).label
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d report marked “%(state)s”.",
+                "%(count)d reports marked “%(state)s”.",
+                count,
+            )
+            % {"count": count, "state": label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark as taken up"))
+    def mark_taken_up(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_state(request, queryset, IntakeReport.State.ACCEPTED)
+
+    @admin.action(description=_("Mark as not taken up"))
+    def mark_not_taken_up(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_state(request, queryset, IntakeReport.State.REJECTED)
+
+
+class EntryForm(forms.ModelForm):
+    """Staff decline an entry here; the relative is told why, so a reason is required."""
+
+    class Meta:
+        model = Entry
+        fields = ["state", "decline_reason"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("state") == Entry.State.DECLINED and not cleaned.get("decline_reason"):
+            self.add_error(
+                "decline_reason", _("Say why it is not accepted: the relative will read this.")
+            )
+        return cleaned
+
+
+def event_link(event: Event) -> str:
+    url = reverse("admin:detentions_event_change", args=[event.pk])
+    return format_html('<a href="{}">{}</a>', url, event.title)
+
+
+@admin.register(Entry)
+class EntryAdmin(admin.ModelAdmin):
+    form = EntryForm
+    list_display = ["relative", "event_title", "case", "review_status", "state", "submitted_at"]
+    list_select_related = ["relative", "event__case"]
+    list_filter = ["state", "event__verification", "event__kind", "submitted_at"]
+    search_fields = [
+        "event__title",
+        "event__description",
+        "event__case__title",
+        "relative__given_name",
+        "relative__family_name",
+    ]
+    date_hierarchy = "submitted_at"
+    ordering = ["-submitted_at", "-id"]
+    fields = [
+        "relative",
+        "event_title",
+        "case",
+        "review_status",
+        "submitted_at",
+        "state",
+        "decline_reason",
+    ]
+    readonly_fields = ["relative", "event_title", "case", "review_status", "submitted_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Entries are what relatives logged; staff record facts as events instead.
+        return False
+
+    @admin.display(description=_("event"), ordering="event__title")
+    def event_title(self, entry: Entry) -> str:
+        return event_link(entry.event)
+
+    @admin.display(description=_("case"), ordering="event__case__title")
+    def case(self, entry: Entry) -> str:
+        return entry.event.case.title
+
+    @admin.display(description=_("review status"))
+    def review_status(self, entry: Entry) -> str:
+        return entry.review_status
+
+
+class CorrectionRequestForm(forms.ModelForm):
+    resolved = forms.BooleanField(label=_("resolved"), required=False)
+
+    class Meta:
+        model = CorrectionRequest
+        fields = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resolved"].initial = self.instance.resolved_at is not None
+
+    def save(self, commit: bool = True) -> CorrectionRequest:
+        resolved = self.cleaned_data["resolved"]
+        if resolved and self.instance.resolved_at is None:
+            self.instance.resolved_at = timezone.now()
+        elif not resolved:
+            self.instance.resolved_at = None
+        return super().save(commit)
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(admin.ModelAdmin):
+    form = CorrectionRequestForm
+    list_display = ["text_short", "entry_event", "relative", "created_at", "resolved"]
+    list_select_related = ["entry__event", "entry__relative"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = [
+        "text",
+        "entry__event__title",
+        "entry__relative__given_name",
+        "entry__relative__family_name",
+    ]
+    ordering = ["-created_at", "-id"]
+    fields = ["entry_event", "relative", "created_at", "text", "resolved", "resolved_at"]
+    readonly_fields = ["entry_event", "relative", "created_at", "text", "resolved_at"]
+    actions = ["mark_resolved"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Relatives send these from their entries; staff answer them.
+        return False
+
+    @admin.display(description=_("what should be corrected"), ordering="text")
+    def text_short(self, correction: CorrectionRequest) -> str:
+        return truncatechars(correction.text, 80)
+
+    @admin.display(description=_("event"), ordering="entry__event__title")
+    def entry_event(self, correction: CorrectionRequest) -> str:
+        return event_link(correction.entry.event)
+
+    @admin.display(description=_("relative"), ordering="entry__relative__family_name")
+    def relative(self, correction: CorrectionRequest) -> str:
+        return correction.entry.relative.full_name
+
+    @admin.display(description=_("resolved"), boolean=True, ordering="resolved_at")
+    def resolved(self, correction: CorrectionRequest) -> bool:
+        return correction.resolved_at is not None
+
+    @admin.action(description=_("Mark as resolved"))
+    def mark_resolved(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d correction request marked resolved.",
+                "%(count)d correction requests marked resolved.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are listed, and may be cancelled; the token itself is never stored or shown.
+
+    They are issued with the "Invite to their case(s)" action on the relatives' list, which shows
+    each link once, to copy.
+    """
+
+    list_display = ["relative", "case", "created_by", "created_at", "expires_at", "used"]
+    list_select_related = ["relative", "case", "created_by"]
+    list_filter = [("used_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["relative__given_name", "relative__family_name", "case__title"]
+    ordering = ["-created_at", "-id"]
+    fields = ["relative", "case", "created_by", "created_at", "expires_at", "used_at"]
+    readonly_fields = fields
+    actions = ["cancel"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # An invitation made here would have no link to hand over: see RelativeAdmin.invite.
+        return False
+
+    @admin.display(description=_("used"), boolean=True, ordering="used_at")
+    def used(self, invitation: Invitation) -> bool:
+        return invitation.is_used
+
+    @admin.action(description=_("Cancel: the link stops working now"))
+    def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.usable().update(expires_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation cancelled.", "%(count)d invitations cancelled.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

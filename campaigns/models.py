@@ -412,6 +412,17 @@ class IntakeReport(models.Model):
     Never public: it waits in a private queue for staff, who may turn it into a case.
     """
 
+    # What the reporter typed: the public form's fields, and read-only for staff afterwards.
+    REPORTED_FIELDS = [
+        "who_is_held",
+        "held_where",
+        "held_since",
+        "what_happened",
+        "reporter_name",
+        "reporter_contact",
+        "reporter_language",
+    ]
+
     class State(models.TextChoices):
         NEW = "new", _("awaiting review")
         ACCEPTED = "accepted", _("taken up")

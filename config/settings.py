@@ -112,6 +112,18 @@ USE_TZ = True
 # a view that checks who may see them.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
+# The public "Report a detention" form: at most this many reports per sender address per hour.
+try:
+    INTAKE_REPORTS_PER_HOUR = env.int("INTAKE_REPORTS_PER_HOUR", default=5)
+except ValueError:
+    INTAKE_REPORTS_PER_HOUR = 0
+if INTAKE_REPORTS_PER_HOUR < 1:
+    raise ImproperlyConfigured("INTAKE_REPORTS_PER_HOUR must be a whole number, at least 1.")
+# Behind a reverse proxy every request comes from the proxy's address; name the header it sets
+# (X-Forwarded-For, X-Real-IP) so that the limit counts senders. Leave empty without a proxy: a
+# header is trusted only when a proxy you run sets it.
+INTAKE_TRUSTED_PROXY_HEADER = env.str("INTAKE_TRUSTED_PROXY_HEADER", default="")
+
 LOGIN_URL = "campaigns:login"
 LOGIN_REDIRECT_URL = "campaigns:home"
 LOGOUT_REDIRECT_URL = "detentions:case-list"

@@ -385,7 +385,7 @@ DETAIL_INLINES = {
 class EventAdmin(admin.ModelAdmin):
     list_display = ["title", "date", "kind", "case", "source_count", "is_public", "verification"]
     list_select_related = ["case"]
-    list_filter = ["kind", "verification", "is_public"]
+    list_filter = ["kind", "verification", "is_public", "shared_with_family"]
     search_fields = ["title", "description", "case__title"]
     date_hierarchy = "date_start"
     autocomplete_fields = ["case"]
@@ -395,7 +395,7 @@ class EventAdmin(admin.ModelAdmin):
         ("date_precision", "date_start", "date_end"),
         "title",
         "description",
-        "is_public",
+        ("is_public", "shared_with_family"),
         "verification",
         "recorded_by",
     ]

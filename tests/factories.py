@@ -5,9 +5,19 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from campaigns.models import Kinship, Organisation, Participation, Relative
+from campaigns.models import (
+    CorrectionRequest,
+    Entry,
+    IntakeReport,
+    Invitation,
+    Kinship,
+    Organisation,
+    Participation,
+    Relative,
+)
 from detentions.dates import DatePrecision
 from detentions.models import (
+    Attachment,
     Case,
     Citation,
     Detainee,
@@ -254,3 +264,76 @@ def case_with_hidden_facts() -> Case:
     )
     EventFactory(case=CaseFactory(is_published=False), title="Fact of a draft case")
     return case
+
+
+# The relatives' side and the public intake.
+
+
+class IntakeReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntakeReport
+
+    who_is_held = factory.Sequence(lambda n: f"My brother Nurlan and {n} other men from Aktobe")
+    held_where = "Pre-trial detention unit, Nukus"
+    held_since = "late February 2009"
+    what_happened = "They took a wrong turn in the snow and crossed the border."
+    reporter_name = "Jibek"
+    reporter_contact = "+7 701 555 01 23"
+    reporter_language = Relative.Language.RUSSIAN
+    address_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    """A relative's submitted entry: an internal, unverified note on a case they are linked to."""
+
+    class Meta:
+        model = Entry
+
+    relative = factory.LazyAttribute(lambda entry: KinshipFactory().relative)
+    event = factory.SubFactory(
+        EventFactory,
+        case=factory.LazyAttribute(lambda event: event.factory_parent.relative.cases.first()),
+        is_public=False,
+        verification=Event.Verification.REPORTED,
+    )
+
+
+class CorrectionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CorrectionRequest
+
+    entry = factory.SubFactory(EntryFactory)
+    text = "The visit was on the 10th, not the 11th."
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation; its token is thrown away (use `Invitation.issue` to get one)."""
+
+    class Meta:
+        model = Invitation
+
+    relative = factory.LazyAttribute(lambda invitation: KinshipFactory().relative)
+    case = factory.LazyAttribute(lambda invitation: invitation.relative.cases.first())
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(datetime.UTC) + Invitation.VALID_FOR
+    )
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A scan's record; no file is written (tests that read the file make one)."""
+
+    class Meta:
+        model = Attachment
+
+    event = factory.SubFactory(EventFactory)
+    file = factory.Sequence(lambda n: f"attachments/test/{n:032x}.pdf")
+    content_type = Attachment.ContentType.PDF
+    size = 48_213
+    original_name = "reply-from-the-prosecutor.pdf"
+
+
+class RelativeWithAccountFactory(RelativeFactory):
+    """A relative who has accepted an invitation: they log in with `relative.user`."""
+
+    user = factory.SubFactory(UserFactory)

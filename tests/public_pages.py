@@ -19,6 +19,8 @@ PUBLIC_PAGES: list[tuple[str, Callable[[], str]]] = [
     ),
     ("filtered home", lambda: reverse("detentions:case-list") + "?status=charged&year=1066"),
     ("not found", lambda: "/cases/no-such-case/"),
+    ("report a detention", lambda: reverse("campaigns:report-detention")),
+    ("report received", lambda: reverse("campaigns:report-received")),
 ]
 
 # What each page answers; 200 unless said here. The error page is checked like any other.

@@ -542,7 +542,9 @@ class OfficialContact(EventDetail):
         _("addressee as given"),
         max_length=200,
         blank=True,
-        help_text=_("A name typed by a relative, until staff match it to an institution or official."),
+        help_text=_(
+            "A name typed by a relative, until staff match it to an institution or official."
+        ),
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     request = models.TextField(_("what was asked"), blank=True)
