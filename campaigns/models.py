@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from detentions.models import Case, Detainee, Event, EventKind, Institution
 
@@ -72,6 +73,8 @@ class Relative(models.Model):
         _("last visit"), null=True, blank=True, help_text=_("What is new is what came after it.")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("relative")
         verbose_name_plural = _("relatives")
@@ -127,6 +130,8 @@ class Kinship(models.Model):
     )
     relationship = models.CharField(_("relationship"), max_length=16, choices=Relationship.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("kinship")
         verbose_name_plural = _("kinships")
@@ -169,6 +174,15 @@ class Organisation(models.Model):
         help_text=_("The same body in the list of institutions, when others write to it."),
     )
     website = models.URLField(_("website"), blank=True)
+    cases = models.ManyToManyField(
+        Case,
+        verbose_name=_("cases it works on"),
+        blank=True,
+        related_name="organisations",
+        help_text=_("Case workers limited to this organisation see only these cases."),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")
@@ -214,6 +228,8 @@ class Participation(models.Model):
         blank=True,
         help_text=_("Who spoke for the organisation, if anyone did publicly."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("participation")
@@ -353,6 +369,10 @@ class Entry(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when the staff digest has mentioned it, so no entry is announced twice.
+    staff_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("relative's entry")
@@ -444,6 +464,9 @@ class IntakeReport(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.NEW)
     staff_notes = models.TextField(_("staff notes"), blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    staff_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reported detention")
@@ -452,3 +475,62 @@ class IntakeReport(models.Model):
 
     def __str__(self) -> str:
         return self.who_is_held[:60]
+
+
+class StaffMember(models.Model):
+    """A staff account's place in an organisation. A case worker limited to their organisation
+    sees only the cases it works on; superusers and unlimited staff see every case."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="staff_member",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    only_own_cases = models.BooleanField(
+        _("only their organisation's cases"),
+        default=False,
+        help_text=_("Limit this person to the cases their organisation works on."),
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(only_own_cases=False) | Q(organisation__isnull=False),
+                name="staff_member_limit_needs_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ReminderSent(models.Model):
+    """A follow-up reminder already sent for an overdue contact and its due date, so that the
+    reminder command run twice (or by two cron hosts) sends nothing twice."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    due_on = models.DateField(_("reply was due on"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "due_on"], name="reminder_once_per_due_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.due_on})"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from detentions.dates import DatePrecision, FuzzyDate
 
@@ -127,7 +128,13 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Optimistic locking: a staff form carries the version it was read at; a save that finds
+    # another version refuses and shows what the other person changed.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
     objects = CaseQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("case")
@@ -226,6 +233,12 @@ class Detainee(models.Model):
     )
     internal_notes = models.TextField(_("internal notes"), blank=True)
 
+    # Optimistic locking: a staff form carries the version it was read at; a save that finds
+    # another version refuses and shows what the other person changed.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("detainee")
         verbose_name_plural = _("detainees")
@@ -295,6 +308,8 @@ class Charge(models.Model):
     detainees = models.ManyToManyField(
         Detainee, verbose_name=_("detainees"), blank=True, related_name="charges"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("charge")

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 
 class Facility(models.Model):
@@ -25,6 +26,8 @@ class Facility(models.Model):
     region = models.CharField(_("region"), max_length=120, blank=True)
     country = CountryField(_("country"))
     notes = models.TextField(_("internal notes"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("facility")
@@ -70,6 +73,8 @@ class Institution(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
@@ -106,6 +111,8 @@ class Official(models.Model):
     role = models.CharField(_("role"), max_length=200)
     in_office_from = models.DateField(_("in office from"), null=True, blank=True)
     in_office_until = models.DateField(_("in office until"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("official")

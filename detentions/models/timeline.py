@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from detentions.dates import DatePrecision, FuzzyDate
 from detentions.models.cases import CaseStatus, not_in_future
@@ -68,6 +69,8 @@ class Source(models.Model):
         default=False,
         help_text=_("Leave off for testimony and anything that could identify who gave it."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("source")
@@ -185,7 +188,13 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Optimistic locking: a staff form carries the version it was read at; a save that finds
+    # another version refuses and shows what the other person changed.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
     objects = EventQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("event")
@@ -266,6 +275,8 @@ class Citation(models.Model):
         _("where in the source"), max_length=200, blank=True, help_text=_("Page, paragraph, time.")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
@@ -323,6 +334,8 @@ class StatusChange(EventDetail):
         help_text=_("Leave empty when it applies to the whole case."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
@@ -364,6 +377,8 @@ class LegalProceeding(EventDetail):
     next_hearing_on = models.DateField(
         _("next hearing on"), null=True, blank=True, help_text=_("May be in the future.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("legal proceeding")
@@ -421,6 +436,8 @@ class ConsularVisit(EventDetail):
     )
     consul_report = models.TextField(_("what the consul reported"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True, help_text=_("A formal protest, say."))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("consular visit")
@@ -483,6 +500,8 @@ class AccessAttempt(EventDetail):
         related_name="+",
         help_text=_("Leave empty when it was the group as a whole."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("access attempt")
@@ -566,6 +585,8 @@ class OfficialContact(EventDetail):
     )
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("official contact")
         verbose_name_plural = _("official contacts")
@@ -644,6 +665,8 @@ class CampaignAction(EventDetail):
     )
     participant_count = models.PositiveIntegerField(_("number taking part"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("campaign action")
         verbose_name_plural = _("campaign actions")
@@ -668,6 +691,8 @@ class ReportedFigure(EventDetail):
     statement = models.CharField(
         _("as the source puts it"), max_length=300, blank=True, help_text=_("In your own words.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reported figure")
@@ -710,6 +735,8 @@ class Attachment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")
