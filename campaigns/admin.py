@@ -27,6 +27,7 @@ from campaigns.models import (
     Organisation,
     Participation,
     Relative,
+    StaffMember,
 )
 from campaigns.services import invite_relative
 from detentions.admin import HTTPS_BY_DEFAULT, EventAdmin
@@ -133,7 +134,17 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["country"]
     search_fields = ["name"]
     autocomplete_fields = ["institution"]
+    filter_horizontal = ["cases"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "only_own_cases"]
+    list_select_related = ["user", "organisation"]
+    list_filter = ["only_own_cases", "organisation"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
 
 
 @admin.register(Participation)

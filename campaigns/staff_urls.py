@@ -1,9 +1,31 @@
 """The staff workspace, under /staff/. Each section below belongs to one part of the work."""
 
+from django.urls import path
+
+from campaigns.views.staff import casework, dossier, history, home, review
+
 app_name = "staff"
 
 urlpatterns: list = [
     # --- Home and review (staff home, review queue, entry review, name matching, intake) ---
+    path("", home.home, name="home"),
+    path("entries/<int:pk>/", review.review_entry, name="review-entry"),
+    path("intake/<int:pk>/", review.review_intake, name="review-intake"),
     # --- Case work (event/people/source forms, conflicts, history, restore) ---
+    path("cases/<slug:slug>/", casework.case, name="case"),
+    path("cases/<slug:slug>/events/add/", casework.event_add, name="event-add"),
+    path("events/<int:pk>/edit/", casework.event_edit, name="event-edit"),
+    path("cases/<slug:slug>/detainees/add/", casework.detainee_add, name="detainee-add"),
+    path("detainees/<int:pk>/edit/", casework.detainee_edit, name="detainee-edit"),
+    path("sources/add/", casework.source_add, name="source-add"),
+    path("cases/<slug:slug>/history/", history.case_history, name="case-history"),
+    path("history/restore/", history.restore, name="restore"),
     # --- Dossier, contact log CSV, bulk import ---
+    path("cases/<slug:slug>/dossier/", dossier.dossier, name="dossier"),
+    path("cases/<slug:slug>/contact-log.csv", dossier.contact_log_csv, name="contact-log-csv"),
+    path(
+        "cases/<slug:slug>/import-detainees/",
+        dossier.import_detainees_view,
+        name="import-detainees",
+    ),
 ]

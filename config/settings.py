@@ -126,6 +126,7 @@ if INTAKE_REPORTS_PER_HOUR < 1:
 # (X-Forwarded-For, X-Real-IP) so that the limit counts senders. Leave empty without a proxy: a
 # header is trusted only when a proxy you run sets it.
 INTAKE_TRUSTED_PROXY_HEADER = env.str("INTAKE_TRUSTED_PROXY_HEADER", default="")
+CONSULAR_ACCESS_ALERT_DAYS = env.int("CONSULAR_ACCESS_ALERT_DAYS", default=30)
 
 LOGIN_URL = "campaigns:login"
 LOGIN_REDIRECT_URL = "campaigns:home"

@@ -8,13 +8,13 @@ from collections.abc import Iterable
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from detentions.forms import CitationsFormSet
 from detentions.models import (
     AccessAttempt,
     CampaignAction,
@@ -271,28 +271,9 @@ class SourceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["outlet"]
 
 
-class CitationFormSet(BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        if self.instance.verification != Event.Verification.VERIFIED:
-            return
-        cited = [
-            form
-            for form in self.forms
-            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
-        ]
-        if not cited:
-            raise ValidationError(
-                _(
-                    "A verified event needs at least one source. Add a source below, "
-                    "or set verification to 'reported'."
-                )
-            )
-
-
 class CitationInline(admin.TabularInline):
     model = Citation
-    formset = CitationFormSet
+    formset = CitationsFormSet
     fields = ["source", "confidence", "locator"]
     autocomplete_fields = ["source"]
     extra = 1

@@ -1,8 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from detentions.models import Case, CaseStatus
+from detentions.models import Case, CaseStatus, Event
 
 
 class CaseFilterForm(forms.Form):
@@ -36,3 +38,26 @@ class CaseFilterForm(forms.Form):
         if data["year"]:
             cases = cases.filter(began_on__year=data["year"])
         return cases
+
+
+class CitationsFormSet(BaseInlineFormSet):
+    """An event's citations, on every page that edits them (admin and staff workspace): a
+    verified event keeps at least one source. Not a database constraint: it spans two tables."""
+
+    def clean(self) -> None:
+        super().clean()
+        # The event form is validated first, so this is the verification chosen on the page.
+        if self.instance.verification != Event.Verification.VERIFIED:
+            return
+        cited = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        if not cited:
+            raise ValidationError(
+                _(
+                    "A verified event needs at least one source. Add a source below, "
+                    "or set verification to “reported”."
+                )
+            )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from detentions import selectors
 from detentions.dates import FuzzyDate
 from detentions.models import Case, Event, EventKind, Facility, Official
+from detentions.spreadsheets import neutralised_row
 
 SCHEMA = "timeline/1"
 
@@ -32,9 +33,6 @@ _DETAIL_RELATIONS = [
     "legal_proceeding__charges",
     "access_attempt__detainees",
 ]
-
-# Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _public_case_and_events(slug: str) -> tuple[Case, list[Event]]:
@@ -291,12 +289,6 @@ def _sources_text(sources: list[dict[str, Any]]) -> str:
     )
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
 @require_safe
 def case_timeline_csv(request: HttpRequest, slug: str) -> HttpResponse:
     case, events = _public_case_and_events(slug)
@@ -327,5 +319,5 @@ def case_timeline_csv(request: HttpRequest, slug: str) -> HttpResponse:
             _sources_text(_sources(event)),
             _event_url(request, event),
         ]
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow(neutralised_row(row))
     return response

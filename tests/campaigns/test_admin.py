@@ -17,8 +17,10 @@ from campaigns.models import (
     IntakeReport,
     Invitation,
     Kinship,
+    Organisation,
     Participation,
     Relative,
+    StaffMember,
 )
 from detentions.models import Attachment, Event, EventKind, OfficialContact
 from tests.admin_pages import admin_url, assert_shows, page_data, prefixes
@@ -64,6 +66,11 @@ def campaign():
     CorrectionRequestFactory(entry=entry, text="Janara: the letter went on the 12th.")
     InvitationFactory(relative=kinship.relative, case=kinship.case)
     IntakeReportFactory(who_is_held="Janara's two brothers, held in Nukus")
+    StaffMember.objects.create(
+        user=UserFactory(username="caseworker", is_staff=True),
+        organisation=Organisation.objects.get(name="KIBHR"),
+        only_own_cases=True,
+    )
     return kinship
 
 

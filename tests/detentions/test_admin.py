@@ -301,7 +301,7 @@ class TestAddEvent:
         assert_shows(
             response,
             '<ul class="errorlist nonform"><li>A verified event needs at least one source. '
-            "Add a source below, or set verification to 'reported'.</li></ul>",
+            "Add a source below, or set verification to “reported”.</li></ul>",
         )
         assert not Event.objects.exists()
 

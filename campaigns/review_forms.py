@@ -1,0 +1,144 @@
+"""Forms of the staff review pages: verifying, declining and matching an entry; taking up an
+intake report."""
+
+import copy
+
+from django import forms
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import IntakeReport
+from detentions.dates import DatePrecision
+from detentions.models import Case, Event, Institution, Official, Source
+
+
+class VerifyForm(forms.ModelForm):
+    """Staff's corrections to the event, and the source that backs it.
+
+    Works on a copy of the event, so that a form with errors leaves the page's event as it was.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    source = forms.ModelChoiceField(
+        label=_("Cite a known source"), queryset=Source.objects.order_by("title"), required=False
+    )
+    new_source_title = forms.CharField(
+        label=_("Or add a new source: its title"), max_length=300, required=False
+    )
+    new_source_url = forms.URLField(
+        label=_("Its link"), max_length=500, required=False, assume_scheme="https"
+    )
+    new_source_kind = forms.ChoiceField(
+        label=_("Its kind"), choices=Source.Kind.choices, initial=Source.Kind.TESTIMONY
+    )
+    new_source_is_public = forms.BooleanField(
+        label=_("The new source may be cited publicly"),
+        required=False,
+        help_text=_("Leave off for testimony and anything that could identify who gave it."),
+    )
+
+    class Meta:
+        model = Event
+        fields = ["title", "description", "date_precision", "date_start", "date_end"]
+        widgets = {
+            "date_start": forms.DateInput(attrs={"type": "date"}),
+            "date_end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, event: Event, **kwargs) -> None:
+        self.has_sources = bool(event.citations.all())
+        super().__init__(*args, instance=copy.copy(event), **kwargs)
+        self.fields["version"].initial = event.version
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("source") and data.get("new_source_title"):
+            self.add_error("new_source_title", _("Cite a known source or add a new one, not both."))
+        elif not (data.get("source") or data.get("new_source_title") or self.has_sources):
+            self.add_error("source", _("A verified event needs a source: choose or add one."))
+        if data.get("new_source_url") and not data.get("new_source_title"):
+            self.add_error("new_source_title", _("Give the new source a title."))
+        return data
+
+    def chosen_source(self) -> Source | None:
+        """The known source, or the new one (unsaved), or None when the event cites one."""
+        data = self.cleaned_data
+        if data.get("new_source_title"):
+            return Source(
+                title=data["new_source_title"],
+                url=data.get("new_source_url", ""),
+                kind=data["new_source_kind"],
+                is_public=data.get("new_source_is_public", False),
+            )
+        return data.get("source")
+
+    def changes(self) -> dict:
+        # Read from the instance: `Event.clean` normalises the date to its precision.
+        return {name: getattr(self.instance, name) for name in self._meta.fields}
+
+
+class DeclineForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why it is not accepted"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The relative reads this."),
+    )
+
+
+class MatchForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.all(), required=False
+    )
+    official = forms.ModelChoiceField(
+        label=_("Official"),
+        queryset=Official.objects.select_related("institution"),
+        required=False,
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("institution") or data.get("official")):
+            self.add_error("institution", _("Choose the institution, the official, or both."))
+        return data
+
+
+class NewCaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["title", "slug", "summary", "location", "detaining_country", "detainees_country"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        # When it began is not known yet from a report: staff add it on the case later.
+        kwargs.setdefault("instance", Case(began_on=None, began_on_precision=DatePrecision.UNKNOWN))
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def prefilled(cls, report: IntakeReport, **kwargs) -> "NewCaseForm":
+        title = report.who_is_held[:200]
+        return cls(
+            **kwargs,
+            initial={
+                "title": title,
+                "slug": slugify(title)[:100],
+                "summary": report.what_happened or report.who_is_held,
+                "location": report.held_where[:200],
+            },
+        )
+
+
+class AttachForm(forms.Form):
+    case = forms.ModelChoiceField(label=_("Case"), queryset=Case.objects.none())
+
+    def __init__(self, *args, cases, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases.order_by("title")
+
+
+class RejectForm(forms.Form):
+    staff_notes = forms.CharField(
+        label=_("Why it is not taken up"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For staff only; the reporter is not told."),
+    )

@@ -1,0 +1,166 @@
+"""A case's dossier for meetings with officials, its contact log as CSV, and the bulk import of
+detainees. Staff only: every case is read through `case_for_staff`."""
+
+import csv
+import dataclasses
+import datetime
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from campaigns.dossier_forms import DetaineeImportForm
+from campaigns.import_services import import_detainees
+from campaigns.models import Participation
+from campaigns.staff_access import case_for_staff, staff_required
+from detentions.models import Case, Event, EventKind
+from detentions.selectors import ContactRow, contact_rows, headline
+from detentions.spreadsheets import neutralised_row
+
+
+def _staff_participations() -> Prefetch:
+    return Prefetch(
+        "participations",
+        queryset=Participation.objects.select_related("relative", "organisation").order_by("id"),
+    )
+
+
+def _made_by(event: Event) -> list[str]:
+    """Who made the contact, by full name: staff see what the public pages withhold."""
+    return [
+        p.relative.full_name if p.relative_id else p.organisation.name
+        for p in event.participations.all()
+    ]
+
+
+def _staff_contact_rows(events: list[Event], *, today: datetime.date) -> list[ContactRow]:
+    return [
+        dataclasses.replace(row, made_by=_made_by(row.event))
+        for row in contact_rows(events, today=today)
+    ]
+
+
+def dossier_events(case: Case, *, public_only: bool) -> list[Event]:
+    """The case's verified events, internal ones too unless `public_only`, in date order."""
+    events = Event.objects.filter(case=case, verification=Event.Verification.VERIFIED)
+    if public_only:
+        events = events.filter(is_public=True)
+    return list(
+        events.in_date_order()
+        .with_details()
+        .with_sources(public_only=public_only)
+        .prefetch_related(_staff_participations())
+    )
+
+
+@require_safe
+@staff_required
+def dossier(request: HttpRequest, slug: str) -> HttpResponse:
+    case = case_for_staff(request.user, slug)
+    public_only = request.GET.get("public_only") == "1"
+    today = timezone.localdate()
+    events = dossier_events(case, public_only=public_only)
+    context = {
+        "case": case,
+        "public_only": public_only,
+        "today": today,
+        "events": events,
+        "headline": headline(events, today=today),
+        "detainees": list(case.detainees.select_related("facility")),
+        "contacts": _staff_contact_rows(events, today=today),
+    }
+    return render(request, "staff/dossier.html", context)
+
+
+CONTACT_LOG_COLUMNS = [
+    gettext_lazy("date"),
+    gettext_lazy("body"),
+    gettext_lazy("official"),
+    gettext_lazy("addressee as given"),
+    gettext_lazy("by"),
+    gettext_lazy("channel"),
+    gettext_lazy("what was asked"),
+    gettext_lazy("outcome"),
+    gettext_lazy("reason or answer given"),
+    gettext_lazy("reply due on"),
+    gettext_lazy("replied on"),
+    gettext_lazy("days waiting"),
+    gettext_lazy("public or internal"),
+    gettext_lazy("verification"),
+]
+
+
+def _iso(date: datetime.date | None) -> str:
+    return date.isoformat() if date else ""
+
+
+def _contact_log_row(row: ContactRow) -> list:
+    event, contact = row.event, row.contact
+    body = contact.body
+    official = contact.official
+    return [
+        str(event.date),
+        body.name if body else "",
+        f"{official.name} ({official.role})" if official else "",
+        contact.addressee_as_given,
+        # Not commas: names may hold them.
+        " / ".join(row.made_by),
+        contact.get_channel_display(),
+        contact.request,
+        contact.get_outcome_display(),
+        contact.reason_given,
+        _iso(contact.reply_due_on),
+        _iso(contact.replied_on),
+        "" if row.days_waiting is None else row.days_waiting,
+        _("public") if event.is_public else _("internal"),
+        event.get_verification_display(),
+    ]
+
+
+@require_safe
+@staff_required
+def contact_log_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every official contact of the case, verified or not, public or internal, each marked."""
+    case = case_for_staff(request.user, slug)
+    events = list(
+        Event.objects.filter(case=case, kind=EventKind.OFFICIAL_CONTACT)
+        .in_date_order()
+        .with_details()
+        .prefetch_related(_staff_participations())
+    )
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": content_disposition_header(
+                as_attachment=True, filename=f"{case.slug}-contact-log.csv"
+            )
+        },
+    )
+    # A byte-order mark: without it Excel reads UTF-8 as the local code page and garbles Cyrillic.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([str(column) for column in CONTACT_LOG_COLUMNS])
+    for row in _staff_contact_rows(events, today=timezone.localdate()):
+        writer.writerow(neutralised_row(_contact_log_row(row)))
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
+def import_detainees_view(request: HttpRequest, slug: str) -> HttpResponse:
+    case = case_for_staff(request.user, slug)
+    form = DetaineeImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = import_detainees(case=case, rows=form.cleaned_data["file"], user=request.user)
+        if result.ok:
+            return render(request, "staff/import_done.html", {"case": case, "result": result})
+        context = {"case": case, "form": DetaineeImportForm(), "result": result}
+        return render(request, "staff/import_detainees.html", context, status=422)
+    status = 422 if form.errors else 200
+    context = {"case": case, "form": form, "result": None}
+    return render(request, "staff/import_detainees.html", context, status=status)
