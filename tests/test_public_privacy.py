@@ -156,7 +156,7 @@ def world(settings, tmp_path):
         uploaded_by=shown_by_given_name.user,
     )
     CorrectionRequestFactory(entry=entry, text=secret("correction"))
-    IntakeReportFactory(
+    intake = IntakeReportFactory(
         who_is_held=secret("who is held"),
         held_where=secret("held where"),
         held_since=secret("held since"),
@@ -185,6 +185,7 @@ def world(settings, tmp_path):
         "entry": entry,
         "attachment": attachment,
         "tokens": [expired_token, used_token, account_exists_token, "no-such-token"],
+        "intake": intake,
     }
 
 
@@ -255,16 +256,41 @@ def workspace_urls(world) -> dict[str, list[str]]:
     }
 
 
+def staff_urls(world) -> dict[str, list[str]]:
+    """The staff workspace, fetched by a visitor who is not logged in: only a way to log in."""
+    case = world["case"].slug
+    event = world["entry"].event_id
+    detainee = world["case"].detainees.first().pk
+    by_slug = [
+        "staff:case",
+        "staff:event-add",
+        "staff:detainee-add",
+        "staff:case-history",
+        "staff:dossier",
+        "staff:contact-log-csv",
+        "staff:import-detainees",
+    ]
+    return {
+        "staff:home": [reverse("staff:home")],
+        "staff:review-entry": [reverse("staff:review-entry", kwargs={"pk": world["entry"].pk})],
+        "staff:review-intake": [reverse("staff:review-intake", kwargs={"pk": world["intake"].pk})],
+        "staff:event-edit": [reverse("staff:event-edit", kwargs={"pk": event})],
+        "staff:detainee-edit": [reverse("staff:detainee-edit", kwargs={"pk": detainee})],
+        "staff:source-add": [reverse("staff:source-add")],
+        "staff:restore": [reverse("staff:restore")],
+    } | {name: [reverse(name, kwargs={"slug": case})] for name in by_slug}
+
+
 def every_url(world) -> dict[str, list[str]]:
-    return public_urls(world) | workspace_urls(world)
+    return public_urls(world) | workspace_urls(world) | staff_urls(world)
 
 
 def url_names(patterns, namespace: str = "") -> set[str]:
     names = set()
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.namespace in ("admin", "staff"):
-                continue  # staff only, behind a login: the access tests cover it
+            if pattern.namespace == "admin":
+                continue  # Django's own, behind a login: the admin tests cover it
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             names |= url_names(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern):
@@ -295,6 +321,17 @@ def test_no_marker_reaches_any_public_output(client, world):
             )
             fetched += 1
     assert fetched == sum(len(urls) for urls in every_url(world).values())
+
+
+def test_the_staff_workspace_sends_visitors_to_log_in(client, world):
+    for urls in staff_urls(world).values():
+        for url in urls:
+            response = client.get(url)
+            if url == reverse("staff:restore"):
+                assert response.status_code == 405  # POST only: refused before anything else
+                continue
+            assert response.status_code == 302, url
+            assert response.url.startswith(reverse("campaigns:login")), url
 
 
 def test_the_public_facts_do_appear(client, world):
