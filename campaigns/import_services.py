@@ -2,7 +2,9 @@
 a file without a single error is imported, in one transaction."""
 
 import datetime
+from collections.abc import Generator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -27,6 +29,8 @@ COLUMNS = [
 REQUIRED_COLUMNS = ["reference"]
 MAX_ROWS = 10_000
 BATCH_SIZE = 500
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,12 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass(frozen=True)
+class Progress:
+    checked: int
+    total: int
 
 
 def _date(value: str) -> datetime.date:
@@ -110,14 +120,16 @@ def _detainee(case: Case, row: ImportRow, facilities: dict[str, Facility]) -> De
     return detainee
 
 
-def check_rows(*, case: Case, rows: list[ImportRow]) -> tuple[list[Detainee], list[RowError]]:
-    """Every row as a detainee, or every error found, each with its row and column."""
+def _checking(
+    case: Case, rows: list[ImportRow], progress_every: int
+) -> Generator[Progress, None, tuple[list[Detainee], list[RowError]]]:
+    """`check_rows`, with a progress report after each `progress_every` rows (none if 0)."""
     slugs = {row.get("facility") for row in rows} - {""}
     facilities = {facility.slug: facility for facility in Facility.objects.filter(slug__in=slugs)}
     taken = set(case.detainees.values_list("reference", flat=True))
     first_row: dict[str, int] = {}
     detainees, errors = [], []
-    for row in rows:
+    for checked, row in enumerate(rows, start=1):
         reference = row.get("reference")
         if reference in taken:
             errors.append(
@@ -132,14 +144,34 @@ def check_rows(*, case: Case, rows: list[ImportRow]) -> tuple[list[Detainee], li
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 errors.extend(RowError(row.number, name, message) for message in messages)
+        if progress_every and checked % progress_every == 0:
+            yield Progress(checked=checked, total=len(rows))
     return detainees, errors
 
 
-def import_detainees(
-    *, case: Case, rows: list[ImportRow], user: AbstractBaseUser | None
-) -> ImportResult:
-    """All the rows as the case's detainees, or none of them if any row has an error."""
-    detainees, errors = check_rows(case=case, rows=rows)
+def run_to_end(steps: Generator[Progress, None, T]) -> T:
+    """What a stepwise service returns, its progress left unread."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def check_rows(*, case: Case, rows: list[ImportRow]) -> tuple[list[Detainee], list[RowError]]:
+    """Every row as a detainee, or every error found, each with its row and column."""
+    return run_to_end(_checking(case, rows, progress_every=0))
+
+
+def importing_detainees(
+    *, case: Case, rows: list[ImportRow], user: AbstractBaseUser | None, progress_every: int
+) -> Generator[Progress, None, ImportResult]:
+    """As `import_detainees`, saying each time another `progress_every` rows have been checked.
+
+    Nothing is written until every row has been checked, and the writing is not interrupted: a
+    caller that stops reading (a browser that goes away) leaves the case as it was.
+    """
+    detainees, errors = yield from _checking(case, rows, progress_every)
     result = ImportResult(checked=len(rows), errors=errors)
     if errors:
         return result
@@ -160,3 +192,10 @@ def import_detainees(
         return result
     result.imported = len(detainees)
     return result
+
+
+def import_detainees(
+    *, case: Case, rows: list[ImportRow], user: AbstractBaseUser | None
+) -> ImportResult:
+    """All the rows as the case's detainees, or none of them if any row has an error."""
+    return run_to_end(importing_detainees(case=case, rows=rows, user=user, progress_every=0))

@@ -4,7 +4,6 @@ Both read only what `selectors.public_timeline()` returns, so they can never sho
 case page. The JSON schema is documented in docs/timeline-json.md; change the two together.
 """
 
-import csv
 import datetime
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_safe
 from detentions import selectors
 from detentions.dates import FuzzyDate
 from detentions.models import Case, Event, EventKind, Facility, Official
-from detentions.spreadsheets import neutralised_row
+from detentions.spreadsheets import CsvDownload
 
 SCHEMA = "timeline/1"
 
@@ -292,18 +291,8 @@ def _sources_text(sources: list[dict[str, Any]]) -> str:
 @require_safe
 def case_timeline_csv(request: HttpRequest, slug: str) -> HttpResponse:
     case, events = _public_case_and_events(slug)
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": content_disposition_header(
-                as_attachment=True, filename=f"{case.slug}-timeline.csv"
-            )
-        },
-    )
-    # A byte-order mark: without it Excel reads UTF-8 as the local code page and garbles Cyrillic.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
+    download = CsvDownload(f"{case.slug}-timeline.csv")
+    download.writerow(CSV_COLUMNS)
     for event in events:
         date = _date(event.date)
         row = [
@@ -319,5 +308,5 @@ def case_timeline_csv(request: HttpRequest, slug: str) -> HttpResponse:
             _sources_text(_sources(event)),
             _event_url(request, event),
         ]
-        writer.writerow(neutralised_row(row))
-    return response
+        download.writerow(row)
+    return download.response

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import StaffMember
+from campaigns.views.staff import dossier
 from detentions.models import Detainee, Event, EventKind, OfficialContact
 from detentions.spreadsheets import neutralise
 from tests.factories import (
@@ -308,6 +309,57 @@ def test_a_file_over_the_size_limit_is_refused(staff_client, case):
 def test_a_long_file_is_imported_in_one_go(staff_client, case):
     text = HEADER + "".join(f"P{n},,,,,,,,,\n" for n in range(1500))
     response = staff_client.post(url("staff:import-detainees", case), upload(text))
-    assert "1500 people imported." in response.text
-    assert "1500 rows checked." in response.text
+    page = b"".join(response.streaming_content).decode()
+    assert "Checked 1000 of 1500 rows…" in page
+    assert "1500 people imported." in page
+    assert "1500 rows checked." in page
     assert case.detainees.count() == 1501
+
+
+def test_a_long_file_shows_its_progress_and_is_imported(staff_client, case, monkeypatch):
+    monkeypatch.setattr(dossier, "PROGRESS_EVERY", 2)
+    text = HEADER + "".join(f"P{n},,,,,,,,,\n" for n in range(5))
+    response = staff_client.post(url("staff:import-detainees", case), upload(text))
+
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    chunks = [chunk.decode() for chunk in response.streaming_content]
+    page = "".join(chunks)
+    assert chunks[0].rstrip().endswith("The file has 5 rows.</p>")
+    progress = [chunk for chunk in chunks if 'class="progress"' in chunk]
+    assert progress == [
+        '<p class="progress">Checked 2 of 5 rows…</p>\n',
+        '<p class="progress">Checked 4 of 5 rows…</p>\n',
+    ]
+    assert page.index("Checked 4 of 5") < page.index("5 people imported.")
+    assert page.rstrip().endswith("</html>")
+    assert sorted(case.detainees.exclude(reference="7").values_list("reference", flat=True)) == [
+        f"P{n}" for n in range(5)
+    ]
+    assert Detainee.history.filter(case_id=case.pk, reference="P4").count() == 1
+
+
+def test_a_long_file_with_an_error_in_its_last_row_imports_nothing(staff_client, case, monkeypatch):
+    monkeypatch.setattr(dossier, "PROGRESS_EVERY", 2)
+    text = HEADER + "".join(f"P{n},,,,,,,,,\n" for n in range(4)) + "P4,,,,,,,,old,\n"
+    response = staff_client.post(url("staff:import-detainees", case), upload(text))
+    page = b"".join(response.streaming_content).decode()
+
+    assert response.status_code == 200  # sent before the outcome was known
+    assert page.index("Checked 2 of 5 rows…") < page.index("Checked 4 of 5 rows…")
+    assert page.index("Checked 4 of 5 rows…") < page.index("Nothing was imported")
+    assert "Row 6, age: Give the age as a whole number." in page
+    assert "5 rows checked." in page
+    assert "people imported." not in page
+    assert case.detainees.count() == 1
+
+
+def test_a_file_of_progress_every_rows_is_not_streamed(staff_client, case, monkeypatch):
+    monkeypatch.setattr(dossier, "PROGRESS_EVERY", 2)
+    text = HEADER + "A1,,,,,,,,,\nA2,,,,,,,,prisoner,\n"
+    response = staff_client.post(url("staff:import-detainees", case), upload(text))
+    assert not response.streaming
+    assert response.status_code == 422
+    assert 'class="progress"' not in response.text
+    assert case.detainees.count() == 1

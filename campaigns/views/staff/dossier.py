@@ -1,26 +1,32 @@
 """A case's dossier for meetings with officials, its contact log as CSV, and the bulk import of
 detainees. Staff only: every case is read through `case_for_staff`."""
 
-import csv
 import dataclasses
 import datetime
+from collections.abc import Iterator
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns.dossier_forms import DetaineeImportForm
-from campaigns.import_services import import_detainees
+from campaigns.import_services import ImportRow, import_detainees, importing_detainees
 from campaigns.models import Participation
 from campaigns.staff_access import case_for_staff, staff_required
 from detentions.models import Case, Event, EventKind
 from detentions.selectors import ContactRow, contact_rows, headline
-from detentions.spreadsheets import neutralised_row
+from detentions.spreadsheets import CsvDownload
+
+# An import of more rows than this is streamed, with a line of progress after each this many rows.
+PROGRESS_EVERY = 500
+# Where the streamed import page takes its progress lines and outcome.
+PROGRESS_MARKER = "<!--progress-->"
 
 
 def _staff_participations() -> Prefetch:
@@ -133,30 +139,23 @@ def contact_log_csv(request: HttpRequest, slug: str) -> HttpResponse:
         .with_details()
         .prefetch_related(_staff_participations())
     )
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": content_disposition_header(
-                as_attachment=True, filename=f"{case.slug}-contact-log.csv"
-            )
-        },
-    )
-    # A byte-order mark: without it Excel reads UTF-8 as the local code page and garbles Cyrillic.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([str(column) for column in CONTACT_LOG_COLUMNS])
+    download = CsvDownload(f"{case.slug}-contact-log.csv")
+    download.writerow([str(column) for column in CONTACT_LOG_COLUMNS])
     for row in _staff_contact_rows(events, today=timezone.localdate()):
-        writer.writerow(neutralised_row(_contact_log_row(row)))
-    return response
+        download.writerow(_contact_log_row(row))
+    return download.response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
-def import_detainees_view(request: HttpRequest, slug: str) -> HttpResponse:
+def import_detainees_view(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     case = case_for_staff(request.user, slug)
     form = DetaineeImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        result = import_detainees(case=case, rows=form.cleaned_data["file"], user=request.user)
+        rows = form.cleaned_data["file"]
+        if len(rows) > PROGRESS_EVERY:
+            return _streamed_import(request, case=case, rows=rows)
+        result = import_detainees(case=case, rows=rows, user=request.user)
         if result.ok:
             return render(request, "staff/import_done.html", {"case": case, "result": result})
         context = {"case": case, "form": DetaineeImportForm(), "result": result}
@@ -164,3 +163,44 @@ def import_detainees_view(request: HttpRequest, slug: str) -> HttpResponse:
     status = 422 if form.errors else 200
     context = {"case": case, "form": form, "result": None}
     return render(request, "staff/import_detainees.html", context, status=status)
+
+
+def _streamed_import(
+    request: HttpRequest, *, case: Case, rows: list[ImportRow]
+) -> StreamingHttpResponse:
+    """The result page sent while the rows are checked, so that the staff member sees the count
+    of checked rows grow (browsers show HTML as it arrives; no JavaScript needed).
+
+    The status is sent before the outcome is known, so it is 200 even when the file has errors.
+    """
+    page = render_to_string(
+        "staff/import_progress.html", {"case": case, "total": len(rows)}, request=request
+    )
+    start, end = page.split(PROGRESS_MARKER)
+    user = request.user
+    # The generator runs after the middleware has finished with the request.
+    language = translation.get_language()
+
+    def chunks() -> Iterator[str]:
+        yield start
+        with translation.override(language):
+            steps = importing_detainees(
+                case=case, rows=rows, user=user, progress_every=PROGRESS_EVERY
+            )
+            while True:
+                try:
+                    progress = next(steps)
+                except StopIteration as done:
+                    result = done.value
+                    break
+                message = _("Checked %(checked)d of %(total)d rows…") % {
+                    "checked": progress.checked,
+                    "total": progress.total,
+                }
+                yield format_html('<p class="progress">{}</p>\n', message)
+            outcome = "staff/_import_done.html" if result.ok else "staff/_import_errors.html"
+            yield render_to_string(outcome, {"result": result})
+        yield end
+
+    # Proxies such as nginx would otherwise hold the page back until it is complete.
+    return StreamingHttpResponse(chunks(), headers={"X-Accel-Buffering": "no"})
