@@ -35,7 +35,10 @@ class Facility(models.Model):
         ordering = ["country", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name}, {self.town}" if self.town else self.name
+        # "Pre-trial detention unit, Nukus" already says where it is.
+        if not self.town or self.town in self.name:
+            return self.name
+        return f"{self.name}, {self.town}"
 
 
 class Institution(models.Model):

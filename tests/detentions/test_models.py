@@ -274,3 +274,15 @@ class TestRegistry:
             in_office_until=datetime.date(2009, 4, 1),
         )
         assert list(errors_of(official)) == ["in_office_until"]
+
+
+@pytest.mark.parametrize(
+    ("name", "town", "shown"),
+    [
+        ("Pre-trial detention unit", "Nukus", "Pre-trial detention unit, Nukus"),
+        ("Pre-trial detention unit, Nukus", "Nukus", "Pre-trial detention unit, Nukus"),
+        ("Border post", "", "Border post"),
+    ],
+)
+def test_a_facility_names_its_town_once(name, town, shown):
+    assert str(FacilityFactory.build(name=name, town=town)) == shown
