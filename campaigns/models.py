@@ -397,7 +397,7 @@ class Entry(models.Model):
             return _("withdrawn")
         if not self.event.is_verified:
             return _("awaiting review")
-        if self.event.is_public and self.event.case.is_published:
+        if self.event.is_shown_publicly:
             return _("published")
         return _("verified")
 

@@ -17,17 +17,12 @@ from campaigns.models import Entry, Participation, Relative
 from detentions.models import Case, Event
 
 
-def is_public(event: Event) -> bool:
-    """What `Event.objects.public()` selects, for an event already loaded with its case."""
-    return event.is_public and event.is_verified and event.case.is_published
-
-
 def workspace_note(event: Event, relative: Relative) -> str:
     """Why the relative sees an event the public does not: theirs, or shared with the family."""
     entry = getattr(event, "entry", None)
     if entry is not None and entry.relative_id == relative.pk:
         return _("your entry: %(status)s") % {"status": entry.review_status}
-    if event.shared_with_family and not is_public(event):
+    if event.shared_with_family and not event.is_shown_publicly:
         return _("shared with the family")
     return ""
 

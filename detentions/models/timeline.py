@@ -87,7 +87,10 @@ class Source(models.Model):
 
 class EventQuerySet(models.QuerySet):
     def public(self) -> "EventQuerySet":
-        """What anyone may read: public, verified events of published cases."""
+        """What anyone may read: public, verified events of published cases.
+
+        `Event.is_shown_publicly` says the same of one event; change the two together.
+        """
         return self.filter(is_public=True, verification=Event.Verification.VERIFIED).filter(
             case__is_published=True
         )
@@ -228,6 +231,12 @@ class Event(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verification == self.Verification.VERIFIED
+
+    @property
+    def is_shown_publicly(self) -> bool:
+        """What `EventQuerySet.public()` selects, for an event already in hand with its case.
+        Change the two together."""
+        return self.is_public and self.is_verified and self.case.is_published
 
     @property
     def details(self) -> models.Model | None:
