@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check ci install install-dev install-node clean
+.PHONY: run test lint format migrations-check messages ci install install-dev install-node clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,14 @@ format: install-dev
 migrations-check: export DEBUG ?= true
 migrations-check: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The translation catalogs (needs GNU gettext). The compiled .mo files are committed, so `make run`
+# and `make test` need no gettext; a test fails when a .mo no longer matches its .po.
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=config/locale
+messages: export DEBUG ?= true
+messages: install-dev
+	$(BIN)/python manage.py makemessages -l ru -l kk --no-obsolete --add-location=file $(I18N_IGNORE)
+	$(BIN)/python manage.py compilemessages $(I18N_IGNORE)
 
 ci:
 	bash .ci/run

@@ -500,6 +500,13 @@ class StaffMember(models.Model):
         default=False,
         help_text=_("Limit this person to the cases their organisation works on."),
     )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=2,
+        choices=Relative.Language.choices,
+        blank=True,
+        help_text=_("The language of the staff pages and e-mails; blank follows the browser."),
+    )
 
     class Meta:
         verbose_name = _("staff member")

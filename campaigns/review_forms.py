@@ -41,8 +41,8 @@ class VerifyForm(forms.ModelForm):
         model = Event
         fields = ["title", "description", "date_precision", "date_start", "date_end"]
         widgets = {
-            "date_start": forms.DateInput(attrs={"type": "date"}),
-            "date_end": forms.DateInput(attrs={"type": "date"}),
+            "date_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, event: Event, **kwargs) -> None:

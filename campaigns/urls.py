@@ -9,6 +9,7 @@ urlpatterns = [
     path("invitations/<str:token>/", accounts.accept_invitation, name="accept-invitation"),
     path("accounts/login/", accounts.login, name="login"),
     path("accounts/logout/", accounts.logout, name="logout"),
+    path("language/<str:language>/", accounts.switch_language, name="switch-language"),
     # The relatives' workspace.
     path("my/", relatives.home, name="home"),
     path("my/cases/<slug:slug>/", relatives.case_timeline, name="relative-case"),

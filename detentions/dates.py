@@ -8,8 +8,10 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,28 +72,45 @@ class FuzzyDate:
         return start
 
     def __str__(self) -> str:
+        """The date in the active language's words: each language's format module says how a
+        part of a month, a year or a span is written (config/formats/<language>/formats.py)."""
         start = self.start
         if start is None or self.precision == DatePrecision.UNKNOWN:
             return str(_("date unknown"))
-        month_year = formats.date_format(start, "F Y")
-        if self.precision == DatePrecision.DAY:
-            return formats.date_format(start, "j F Y")
         if self.precision == DatePrecision.APPROXIMATE:
-            return str(_("about %(date)s") % {"date": formats.date_format(start, "j F Y")})
-        if self.precision == DatePrecision.EARLY_MONTH:
-            return str(_("early %(month_year)s") % {"month_year": month_year})
-        if self.precision == DatePrecision.MID_MONTH:
-            return str(_("mid-%(month_year)s") % {"month_year": month_year})
-        if self.precision == DatePrecision.LATE_MONTH:
-            return str(_("late %(month_year)s") % {"month_year": month_year})
-        if self.precision == DatePrecision.MONTH:
-            return month_year
-        if self.precision == DatePrecision.YEAR:
-            return str(start.year)
-        # A span: "10–17 May 2009", or across months "28 April – 5 May 2009".
-        end = self.end or start
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{start.day}–{formats.date_format(end, 'j F Y')}"
-        if start.year == end.year:
-            return f"{formats.date_format(start, 'j F')} – {formats.date_format(end, 'j F Y')}"
-        return f"{formats.date_format(start, 'j F Y')} – {formats.date_format(end, 'j F Y')}"
+            return str(_("about %(date)s") % {"date": _written(start, "DATE_FORMAT")})
+        if self.precision in _PART_FORMATS:
+            return _written(start, _PART_FORMATS[self.precision])
+        if self.precision == DatePrecision.SPAN:
+            return _span(start, self.end or start)
+        return _written(start, "DATE_FORMAT")
+
+
+# The format names, defined for every language in its format module.
+_PART_FORMATS = {
+    DatePrecision.EARLY_MONTH: "EARLY_MONTH_FORMAT",
+    DatePrecision.MID_MONTH: "MID_MONTH_FORMAT",
+    DatePrecision.LATE_MONTH: "LATE_MONTH_FORMAT",
+    DatePrecision.MONTH: "YEAR_MONTH_FORMAT",
+    DatePrecision.YEAR: "YEAR_FORMAT",
+}
+
+
+def _format(name: str) -> str | tuple[str, str]:
+    # With translation switched off (the admin does so to write its change messages) Django
+    # knows only its own format names; ours come from the default language's module then.
+    return formats.get_format(name, lang=get_language() or settings.LANGUAGE_CODE)
+
+
+def _written(day: datetime.date, format_name: str) -> str:
+    return formats.date_format(day, _format(format_name))
+
+
+def _span(start: datetime.date, end: datetime.date) -> str:
+    """A span: "10–17 May 2009", across months "28 April – 5 May 2009", across years two dates."""
+    if start.year != end.year:
+        return f"{_written(start, 'DATE_FORMAT')} – {_written(end, 'DATE_FORMAT')}"
+    same_month = start.month == end.month
+    first, last = _format("SPAN_SAME_MONTH_FORMATS" if same_month else "SPAN_SAME_YEAR_FORMATS")
+    dash = "–" if same_month else " – "
+    return f"{formats.date_format(start, first)}{dash}{formats.date_format(end, last)}"

@@ -183,7 +183,7 @@ def by_month(events: Iterable[Event]) -> list[tuple[str, list[Event]]]:
     def month(event: Event) -> str:
         if event.date_start is None:
             return _("Date unknown")
-        return formats.date_format(event.date_start, "F Y")
+        return formats.date_format(event.date_start, "YEAR_MONTH_FORMAT")
 
     return [(label, list(group)) for label, group in groupby(events, key=month)]
 

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from tests.factories import StaffUserFactory
 
@@ -10,6 +11,14 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def english_to_begin_with():
+    """A request activates its language for the rest of the thread; each test starts in English
+    and leaves no language behind for the next."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -155,6 +155,8 @@ class RelativeFactory(factory.django.DjangoModelFactory):
     family_name = "Seitova"
     phone = "+7 700 000 00 00"
     email = factory.Sequence(lambda n: f"relative{n}@example.org")
+    # The model's default is Russian; tests read English unless they choose a language.
+    preferred_language = Relative.Language.ENGLISH
 
 
 class KinshipFactory(factory.django.DjangoModelFactory):

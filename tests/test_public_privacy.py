@@ -253,6 +253,11 @@ def workspace_urls(world) -> dict[str, list[str]]:
             for token in world["tokens"]
         ],
         "campaigns:logout": [reverse("campaigns:logout")],
+        "campaigns:switch-language": [
+            reverse("campaigns:switch-language", args=[language]) + f"?next={quote(page)}"
+            for language in ("ru", "kk", "en")
+            for page in (world["case"].get_absolute_url(), "https://elsewhere.example/")
+        ],
     }
 
 

@@ -90,7 +90,7 @@ def _review_rows(known: Mapping) -> list[tuple[str, str, str]]:
         rows.append((_("Details"), answers.details, "outcome"))
     if answers.what in CONTACTS:
         due = answers.reply_due_on
-        shown = formats.date_format(due, "j F Y") if due else _("no date given")
+        shown = formats.date_format(due) if due else _("no date given")
         rows.append((_("Reply expected by"), shown, "reply"))
     return rows
 

@@ -60,7 +60,7 @@ class TestCaseList:
         assert '<span class="status">Charged</span>' in page
         assert "detained in Uzbekistan, late February 2009" in page
         days = (timezone.localdate() - datetime.date(2009, 2, 21)).days
-        assert f"{days} days in detention" in page
+        assert f"{days:,} days in detention" in page
         assert "3 people held · 2 located · 1 whereabouts unknown · 1 released" in page
         assert "A draft nobody may see yet" not in page
 
@@ -164,7 +164,7 @@ class TestCaseDetail:
         assert '<span class="status status-charged">Charged</span>' in page
         assert "since 17 May 2009" in page
         since_visit = (timezone.localdate() - datetime.date(2009, 4, 10)).days
-        assert f'10 April 2009</a> <span class="note">({since_visit} days ago)</span>' in page
+        assert f'10 April 2009</a> <span class="note">({since_visit:,} days ago)</span>' in page
         assert "2 made, 1 answered" in page
         assertContains(response, "(sources differ)")
         assert ">7</a> or <a" in page
@@ -220,7 +220,7 @@ class TestCaseDetail:
             response,
             f'<tr><td><a href="{institution_url}">KNB Aktobe department</a></td>'
             f'<td><a href="#event-{contact.event.pk}">17 April 2009</a></td><td>KIBHR</td>'
-            f"<td>Awaiting a reply</td><td>{waiting}</td></tr>",
+            f"<td>Awaiting a reply</td><td>{waiting:,}</td></tr>",
             html=True,
         )
 

@@ -2,7 +2,7 @@
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,9 +11,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils import timezone, translation
 
+from campaigns import languages
 from campaigns.models import ReminderSent, StaffMember
 from detentions.models import OfficialContact
 
@@ -125,11 +126,16 @@ class Command(BaseCommand):
             )
 
     def _message(self, user, items: list[Overdue]) -> EmailMessage:
+        language = languages.account_language(user) or settings.LANGUAGE_CODE
+        # The links open the staff pages in the reader's language too.
+        items = [replace(item, link=translate_url(item.link, language)) for item in items]
         context = {"user": user, "items": items}
-        subject = render_to_string("campaigns/email/followup_reminder_subject.txt", context)
+        with translation.override(language):
+            subject = render_to_string("campaigns/email/followup_reminder_subject.txt", context)
+            body = render_to_string("campaigns/email/followup_reminder_body.txt", context)
         return EmailMessage(
             subject=" ".join(subject.split()),
-            body=render_to_string("campaigns/email/followup_reminder_body.txt", context),
+            body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],
         )

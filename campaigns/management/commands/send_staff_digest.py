@@ -2,13 +2,15 @@
 
 from argparse import ArgumentParser
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from campaigns import languages
 from campaigns.models import Entry, IntakeReport
 from campaigns.review_services import mark_announced
 from campaigns.staff_access import cases_for_staff
@@ -96,6 +98,7 @@ class Command(BaseCommand):
             "total": len(entries) + len(reports),
             "base_url": base_url.rstrip("/"),
         }
-        subject = render_to_string("campaigns/email/staff_digest_subject.txt", context)
-        body = render_to_string("campaigns/email/staff_digest_body.txt", context)
+        with translation.override(languages.account_language(user) or settings.LANGUAGE_CODE):
+            subject = render_to_string("campaigns/email/staff_digest_subject.txt", context)
+            body = render_to_string("campaigns/email/staff_digest_body.txt", context)
         send_mail(" ".join(subject.split()), body, None, [user.email])

@@ -1,0 +1,44 @@
+"""The language switcher and the hreflang links: the page the reader is on, in each language."""
+
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse, translate_url
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    code: str
+    name: str
+    is_current: bool
+    page_url: str  # the same page in this language, for rel="alternate" hreflang
+    switch_url: str  # the switcher: remembers the choice, then opens page_url
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context: template.Context) -> list[LanguageVersion]:
+    request: HttpRequest | None = context.get("request")
+    here = request.get_full_path() if request is not None else "/"
+    # Django's 403 and 404 pages carry the exception. The address that failed may name something
+    # unpublished: the error page links to the home page in each language instead of repeating it.
+    if request is None or "exception" in context:
+        here = reverse("detentions:case-list")
+    current = get_language()
+    return [
+        LanguageVersion(
+            code=code,
+            name=name,
+            is_current=code == current,
+            page_url=translate_url(here, code),
+            switch_url=reverse("campaigns:switch-language", args=[code])
+            + "?"
+            + urlencode({"next": here}),
+        )
+        for code, name in settings.LANGUAGES
+    ]
