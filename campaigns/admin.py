@@ -30,7 +30,7 @@ from campaigns.models import (
     StaffMember,
 )
 from campaigns.services import invite_relative
-from detentions.admin import HTTPS_BY_DEFAULT, EventAdmin
+from detentions.admin import HTTPS_BY_DEFAULT, EventAdmin, LikelyDuplicatesAdmin
 from detentions.models import Attachment, Event
 
 
@@ -42,12 +42,23 @@ class KinshipInline(admin.TabularInline):
 
 
 @admin.register(Relative)
-class RelativeAdmin(admin.ModelAdmin):
+class RelativeAdmin(LikelyDuplicatesAdmin):
     list_display = ["full_name", "name_display", "preferred_language", "case_titles"]
     list_filter = ["name_display", "preferred_language"]
     search_fields = ["given_name", "family_name", "name_original", "phone", "email"]
     fieldsets = [
-        (None, {"fields": ["given_name", "family_name", "name_original", "name_display"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "given_name",
+                    "family_name",
+                    "name_original",
+                    "other_names",
+                    "name_display",
+                ]
+            },
+        ),
         (
             _("Contact: never public"),
             {"fields": ["phone", "email", "messenger", "address", "preferred_language"]},

@@ -7,6 +7,7 @@ from django.db import models
 from django.forms import BaseInlineFormSet, inlineformset_factory, modelform_factory
 from django.utils.translation import gettext_lazy as _
 
+from detentions.duplicates import DuplicateCheckForm
 from detentions.forms import CitationsFormSet
 from detentions.models import Case, Citation, Detainee, Event, EventKind, Source
 from detentions.models.timeline import DETAIL_ACCESSORS
@@ -90,13 +91,17 @@ def citation_formset(*, event: Event, data=None) -> BaseInlineFormSet:
     return formset
 
 
-class DetaineeForm(VersionedForm):
+class DetaineeForm(DuplicateCheckForm, VersionedForm):
+    """A new detainee is checked against the people already recorded in the cases the staff
+    member may see: the view sets `duplicate_candidates`."""
+
     class Meta:
         model = Detainee
         fields = [
             "reference",
             "name_latin",
             "name_original",
+            "other_names",
             "name_display",
             "status",
             "facility",
@@ -104,6 +109,10 @@ class DetaineeForm(VersionedForm):
             "internal_notes",
         ]
         formfield_callback = staff_formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm_new"].label = _("None of these: add a new person")
 
     def clean_reference(self) -> str:
         # The case is not on the form, so the model's unique check would skip it.

@@ -9,7 +9,6 @@ import datetime
 from collections.abc import Iterable, Mapping
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.text import capfirst
@@ -24,6 +23,7 @@ from campaigns.entry_services import (
 )
 from detentions.dates import DatePrecision, FuzzyDate
 from detentions.models import AccessOutcome, Institution, Official, OfficialContact
+from detentions.search import find
 from detentions.uploads import CleanedUpload, clean_upload
 
 SEARCH_RESULTS = 10
@@ -81,19 +81,14 @@ def _addressee_label(obj: Institution | Official) -> str:
 
 
 def search_addressees(query: str, *, officials: bool) -> list[Institution | Official]:
-    """The bodies (and, for contacts, officials) whose names contain the query."""
-    query = query.strip()
-    if not query:
-        return []
-    found: list[Institution | Official] = list(
-        Institution.objects.filter(Q(name__icontains=query) | Q(short_name__icontains=query))[
-            :SEARCH_RESULTS
-        ]
-    )
+    """The bodies (and, for contacts, officials) whose names match the query however it is
+    spelled: a relative typing «КНБ» finds "KNB Aktobe department"."""
+    found: list[Institution | Official] = [
+        match.record for match in find(Institution.objects.all(), query, limit=SEARCH_RESULTS)
+    ]
     if officials:
-        found += Official.objects.select_related("institution").filter(
-            Q(name__icontains=query) | Q(name_original__icontains=query)
-        )[:SEARCH_RESULTS]
+        people = Official.objects.select_related("institution")
+        found += [match.record for match in find(people, query, limit=SEARCH_RESULTS)]
     return found
 
 

@@ -18,9 +18,10 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from detentions.models import Case, Detainee, Event, EventKind, Institution
+from detentions.models.searchable import Searchable, lines, spellings_field
 
 
-class Relative(models.Model):
+class Relative(Searchable):
     class NameDisplay(models.TextChoices):
         """How the relative agreed to be named on public pages. "A relative" unless they said so."""
 
@@ -39,6 +40,7 @@ class Relative(models.Model):
         _("family name"), max_length=120, blank=True, help_text=_("Blank if they did not give it.")
     )
     name_original = models.CharField(_("name in original script"), max_length=240, blank=True)
+    other_names = spellings_field()
     name_display = models.CharField(
         _("public name"),
         max_length=16,
@@ -82,6 +84,10 @@ class Relative(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def spellings(self) -> list[str]:
+        """Staff search only: relatives are never found by a public search."""
+        return [self.given_name, self.family_name, self.name_original, *lines(self.other_names)]
 
     @property
     def full_name(self) -> str:

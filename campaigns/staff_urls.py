@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from campaigns.views.staff import casework, dossier, history, home, review
+from campaigns.views.staff import casework, dossier, history, home, merge, review, search
 
 app_name = "staff"
 
 urlpatterns: list = [
     # --- Home and review (staff home, review queue, entry review, name matching, intake) ---
     path("", home.home, name="home"),
+    path("search/", search.search, name="search"),
     path("entries/<int:pk>/", review.review_entry, name="review-entry"),
     path("intake/<int:pk>/", review.review_intake, name="review-intake"),
     # --- Case work (event/people/source forms, conflicts, history, restore) ---
@@ -20,6 +21,7 @@ urlpatterns: list = [
     path("sources/add/", casework.source_add, name="source-add"),
     path("cases/<slug:slug>/history/", history.case_history, name="case-history"),
     path("history/restore/", history.restore, name="restore"),
+    path("merge/<slug:model>/<int:pk>/", merge.merge, name="merge"),
     # --- Dossier, contact log CSV, bulk import ---
     path("cases/<slug:slug>/dossier/", dossier.dossier, name="dossier"),
     path("cases/<slug:slug>/contact-log.csv", dossier.contact_log_csv, name="contact-log-csv"),

@@ -95,6 +95,13 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Name search (detentions/search.py) takes candidates from pg_trgm's index down to this
+    # word similarity, below the default 0.6, so that two typing errors still find a name; the
+    # ranking that follows decides what is a match.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c pg_trgm.word_similarity_threshold=0.3"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,13 +7,17 @@ from collections.abc import Iterable
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from detentions.duplicates import DuplicateCheckForm
 from detentions.forms import CitationsFormSet
 from detentions.models import (
     AccessAttempt,
@@ -57,6 +61,49 @@ def offer_case_choices(field: forms.ModelMultipleChoiceField, case_id: int | Non
     else:
         field.queryset = field.queryset.select_related("case")
         field.label_from_instance = lambda item: f"{item.case} · {item}"
+
+
+class AdminDuplicateCheckForm(DuplicateCheckForm):
+    def duplicates_message(self) -> str:
+        opts = self._meta.model._meta
+        listed = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> ({})</li>',
+            (
+                (
+                    reverse(admin_urlname(opts, "change"), args=[match.record.pk]),
+                    match.record,
+                    _("matched as “%(spelling)s”") % {"spelling": match.spelling},
+                )
+                for match in self.likely
+            ),
+        )
+        return format_html("{}<ul>{}</ul>", super().duplicates_message(), listed)
+
+
+class LikelyDuplicatesAdmin(admin.ModelAdmin):
+    """For people and bodies: an add page lists the records already there under a similar
+    name and saves nothing until "None of these" is ticked; a change page links to merging a
+    duplicate into the record (the staff merge page)."""
+
+    form = AdminDuplicateCheckForm
+    change_form_template = "admin/change_form_with_merge.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not change:
+            form.duplicate_candidates = self.model._default_manager.all()
+        return form
+
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> list:
+        # The tick box goes last, and only on the add page.
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "confirm_new"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is None and "confirm_new" not in flatten_fieldsets(fieldsets):
+            fieldsets.append((None, {"fields": ["confirm_new"]}))
+        return fieldsets
 
 
 # Cases and the people in them.
@@ -185,7 +232,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Detainee)
-class DetaineeAdmin(admin.ModelAdmin):
+class DetaineeAdmin(LikelyDuplicatesAdmin):
     list_display = ["reference", "name_latin", "case", "status", "facility", "name_display"]
     list_select_related = ["case", "facility"]
     list_filter = ["status", ("facility", admin.EmptyFieldListFilter), "name_display"]
@@ -230,7 +277,7 @@ class ChargeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(LikelyDuplicatesAdmin):
     list_display = ["name", "kind", "town", "region", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "town", "region"]
@@ -238,7 +285,7 @@ class FacilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(LikelyDuplicatesAdmin):
     formfield_overrides = HTTPS_BY_DEFAULT
     list_display = ["name", "short_name", "kind", "country", "parent"]
     list_select_related = ["parent"]
@@ -249,7 +296,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(LikelyDuplicatesAdmin):
     list_display = ["name", "role", "institution", "in_office_from", "in_office_until"]
     list_select_related = ["institution"]
     list_filter = ["institution__kind"]

@@ -3,13 +3,14 @@ from django.views.decorators.http import require_safe
 
 from detentions import sitemaps
 from detentions.feeds import AllCasesFeed, CaseFeed
-from detentions.views import downloads, health, public
+from detentions.views import downloads, health, public, search
 
 app_name = "detentions"
 
 urlpatterns = [
     path("", public.case_list, name="case-list"),
     path("cases/<slug:slug>/", public.case_detail, name="case-detail"),
+    path("search/", search.search, name="search"),
     path("institutions/<slug:slug>/", public.institution_detail, name="institution-detail"),
     path("feed/", require_safe(AllCasesFeed()), name="feed"),
     path("cases/<slug:slug>/feed/", require_safe(CaseFeed()), name="case-feed"),

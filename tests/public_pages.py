@@ -29,6 +29,12 @@ PUBLIC_PAGES: list[tuple[str, Callable[[], str]]] = [
         "filtered home",
         lambda: in_language("en", "detentions:case-list") + "?status=charged&year=1066",
     ),
+    # A name found in several kinds of record, beside a filter with an error to show.
+    ("search", lambda: in_language("en", "detentions:search") + "?q=Nukus&detained_to=2009-02-30"),
+    (
+        "search by facility",
+        lambda: in_language("en", "detentions:search") + "?facility=uz-nukus-pretrial",
+    ),
     ("not found", lambda: "/cases/no-such-case/"),
     ("report a detention", lambda: in_language("en", "campaigns:report-detention")),
     ("report received", lambda: in_language("en", "campaigns:report-received")),

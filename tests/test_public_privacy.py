@@ -6,7 +6,7 @@ list is checked against the resolver, so a new URL cannot slip by.
 """
 
 import datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.core.files.base import ContentFile
@@ -179,6 +179,7 @@ def world(settings, tmp_path):
     )
     return {
         "case": case,
+        "facility": facility,
         "public_body": public_body,
         "draft": draft,
         "internal_body": internal_body,
@@ -218,6 +219,34 @@ def public_urls(world) -> dict[str, list[str]]:
         "detentions:case-timeline-csv": [
             reverse("detentions:case-timeline-csv", kwargs={"slug": case}),
             reverse("detentions:case-timeline-csv", kwargs={"slug": draft}),
+        ],
+        # Every non-public name, spelled so that it matches without the marker itself being
+        # echoed back in the search box: "zqk" and "zqx" share a search key.
+        "detentions:search": [
+            reverse("detentions:search") + "?" + urlencode({"q": query})
+            for query in (
+                "zqksecret withheld name",
+                "zqksecret original script",
+                "zqksecretfirst zqksecretlast",
+                "zqksecret surname",
+                "zqksecret relative original",
+                "zqksecret given zqksecret family",
+                "zqksecret internal body",
+                "zqksecret draft title",
+                "zqksecret draft body",
+                "zqksecret detainee notes",
+                "zqksecret facility notes",
+                "Pre-trial detention unit",
+                "Regional prosecutor's office",
+            )
+        ]
+        + [
+            reverse("detentions:search") + "?" + urlencode(filters)
+            for filters in (
+                {"facility": world["facility"].slug},
+                {"status": "detained", "detained_from": "2009-01-01", "country": "UZ"},
+                {"q": "Pre-trial", "detained_from": "2009-02-30"},
+            )
         ],
         "detentions:sitemap": [reverse("detentions:sitemap")],
         "detentions:robots": [reverse("detentions:robots")],
@@ -277,12 +306,14 @@ def staff_urls(world) -> dict[str, list[str]]:
     ]
     return {
         "staff:home": [reverse("staff:home")],
+        "staff:search": [reverse("staff:search") + "?q=zqksecret+withheld+name"],
         "staff:review-entry": [reverse("staff:review-entry", kwargs={"pk": world["entry"].pk})],
         "staff:review-intake": [reverse("staff:review-intake", kwargs={"pk": world["intake"].pk})],
         "staff:event-edit": [reverse("staff:event-edit", kwargs={"pk": event})],
         "staff:detainee-edit": [reverse("staff:detainee-edit", kwargs={"pk": detainee})],
         "staff:source-add": [reverse("staff:source-add")],
         "staff:restore": [reverse("staff:restore")],
+        "staff:merge": [reverse("staff:merge", kwargs={"model": "detainee", "pk": detainee})],
     } | {name: [reverse(name, kwargs={"slug": case})] for name in by_slug}
 
 
@@ -347,6 +378,8 @@ def test_the_public_facts_do_appear(client, world):
     assert "Janara" in text
     assert "A relative" in text or "a relative" in text
     assert "KIBHR" in text
+    found = client.get(reverse("detentions:search"), {"q": "Regional prosecutor"})
+    assert '<a href="/institutions/prosecutor/">Regional prosecutor' in found.content.decode()
     feed = client.get(
         reverse("detentions:case-feed", kwargs={"slug": "public-case"})
     ).content.decode()

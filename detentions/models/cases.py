@@ -13,6 +13,8 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from detentions.dates import DatePrecision, FuzzyDate
+from detentions.models.searchable import Searchable, lines, spellings_field
+from detentions.names import search_key
 
 
 class CaseStatus(models.TextChoices):
@@ -101,7 +103,7 @@ class CaseQuerySet(models.QuerySet):
         )
 
 
-class Case(models.Model):
+class Case(Searchable):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.TextField(
@@ -155,6 +157,9 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def spellings(self) -> list[str]:
+        return [self.title, self.location]
+
     def get_absolute_url(self) -> str:
         return reverse("detentions:case-detail", kwargs={"slug": self.slug})
 
@@ -189,7 +194,7 @@ class Case(models.Model):
         self.began_on = FuzzyDate.normalised_start(self.began_on, self.began_on_precision)
 
 
-class Detainee(models.Model):
+class Detainee(Searchable):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="detainees"
     )
@@ -205,6 +210,7 @@ class Detainee(models.Model):
         help_text=_("Leave both names blank while the identity is not yet known."),
     )
     name_original = models.CharField(_("name in original script"), max_length=200, blank=True)
+    other_names = spellings_field()
     name_display = models.CharField(
         _("public name"),
         max_length=16,
@@ -232,6 +238,9 @@ class Detainee(models.Model):
         _("whereabouts last confirmed on"), null=True, blank=True
     )
     internal_notes = models.TextField(_("internal notes"), blank=True)
+    # Only the spellings the display rule lets public pages print: a withheld name, or one
+    # shown by its initials, cannot be found by a public search.
+    public_search_key = models.TextField(blank=True, default="", editable=False)
 
     # Optimistic locking: a staff form carries the version it was read at; a save that finds
     # another version refuses and shows what the other person changed.
@@ -257,6 +266,18 @@ class Detainee(models.Model):
     def __str__(self) -> str:
         name = self.name_latin or self.name_original or _("identity not yet known")
         return f"{self.reference}: {name}"
+
+    def spellings(self) -> list[str]:
+        return [self.name_latin, self.name_original, *lines(self.other_names)]
+
+    def public_spellings(self) -> list[str]:
+        if self.identity_known and self.name_display == NameDisplay.FULL:
+            return self.spellings()
+        return []
+
+    def refresh_search_keys(self) -> None:
+        super().refresh_search_keys()
+        self.public_search_key = search_key(" ".join(self.public_spellings()))
 
     @property
     def identity_known(self) -> bool:

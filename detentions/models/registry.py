@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from detentions.models.searchable import Searchable, lines, spellings_field
 
-class Facility(models.Model):
+
+class Facility(Searchable):
     class Kind(models.TextChoices):
         PRETRIAL = "pretrial", _("pre-trial detention unit")
         PRISON = "prison", _("prison or penal colony")
@@ -20,6 +22,7 @@ class Facility(models.Model):
         OTHER = "other", _("other")
 
     name = models.CharField(_("name"), max_length=200)
+    other_names = spellings_field()
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     town = models.CharField(_("town"), max_length=120, blank=True)
@@ -40,8 +43,11 @@ class Facility(models.Model):
             return self.name
         return f"{self.name}, {self.town}"
 
+    def spellings(self) -> list[str]:
+        return [self.name, self.town, *lines(self.other_names)]
 
-class Institution(models.Model):
+
+class Institution(Searchable):
     """A state body of either country, an embassy, an NGO or a media outlet."""
 
     class Kind(models.TextChoices):
@@ -63,6 +69,7 @@ class Institution(models.Model):
 
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    other_names = spellings_field()
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     country = CountryField(_("country"), blank=True, help_text=_("Blank for international bodies."))
@@ -91,6 +98,9 @@ class Institution(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def spellings(self) -> list[str]:
+        return [self.name, self.short_name, *lines(self.other_names)]
+
     def clean(self) -> None:
         ancestor, seen = self.parent, {self.pk}
         while ancestor is not None:
@@ -100,11 +110,12 @@ class Institution(models.Model):
             ancestor = ancestor.parent
 
 
-class Official(models.Model):
+class Official(Searchable):
     """A person acting for an institution. Officials are named publicly in their official role."""
 
     name = models.CharField(_("name"), max_length=200)
     name_original = models.CharField(_("name in original script"), max_length=200, blank=True)
+    other_names = spellings_field()
     institution = models.ForeignKey(
         Institution,
         verbose_name=_("institution"),
@@ -132,6 +143,9 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})"
+
+    def spellings(self) -> list[str]:
+        return [self.name, self.name_original, *lines(self.other_names)]
 
     def clean(self) -> None:
         if (

@@ -128,6 +128,10 @@ def detainee_add(request: HttpRequest, slug: str) -> HttpResponse:
     case = case_for_staff(request.user, slug)
     detainee = Detainee(case=case)
     form = DetaineeForm(request.POST or None, instance=detainee)
+    # Until confirmed, a name matching someone already recorded is shown, not saved.
+    form.duplicate_candidates = Detainee.objects.filter(
+        case__in=cases_for_staff(request.user)
+    ).select_related("case")
     if request.method == "POST" and form.is_valid():
         casework_services.save_detainee(detainee=form.instance, read_version=None)
         messages.success(request, _("The detainee was added."))

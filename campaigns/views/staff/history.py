@@ -89,6 +89,8 @@ def diff(new: models.Model, old: models.Model | None) -> list[Change]:
             shown(model, change.field, change.new),
         )
         for change in new.diff_against(old).changes
+        # Search keys and versions are kept by the code, not typed: not a change to show.
+        if model._meta.get_field(change.field).editable
     ]
 
 

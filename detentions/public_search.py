@@ -1,0 +1,149 @@
+"""The public name search. Like every public read (`detentions/selectors.py`), it starts from
+querysets that already leave out what is not public: published cases, people only by the spellings
+their display rule lets public pages print, institutions that have a public page, and officials
+and facilities that a public page names. Relatives are never searched here.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from detentions.forms import SearchForm
+from detentions.models import (
+    AccessAttempt,
+    Case,
+    ConsularVisit,
+    Detainee,
+    Event,
+    Facility,
+    Official,
+    OfficialContact,
+)
+from detentions.search import SHOWN, Match, find
+from detentions.selectors import public_institutions
+
+
+@dataclass(frozen=True)
+class Hit:
+    record: Model
+    name: str  # the name as the page shows it
+    matched: str  # the spelling that matched, where the name shown does not already say it
+
+
+@dataclass(frozen=True)
+class Group:
+    """One kind of record found, best match first."""
+
+    kind: str  # names the section (its anchor) and how the template shows each hit
+    heading: str
+    hits: list[Hit]
+    searched: bool = True  # found by name, rather than listed by the filters alone
+
+    @property
+    def is_cut(self) -> bool:
+        """More may have matched than are shown."""
+        return self.searched and len(self.hits) >= SHOWN
+
+
+def hit(match: Match, name: str) -> Hit:
+    spelling = match.spelling.strip()
+    shown = spelling if spelling and spelling.casefold() not in name.casefold() else ""
+    return Hit(match.record, name, shown)
+
+
+def groups(*candidates: tuple[str, str, list[Hit]]) -> list[Group]:
+    """The kinds that found something, in the order given."""
+    return [Group(kind, str(heading), hits) for kind, heading, hits in candidates if hits]
+
+
+def listed_cases(cases: QuerySet[Case]) -> list[Group]:
+    """Cases listed by the filters alone, without a name to match."""
+    hits = [Hit(case, case.title, "") for case in cases]
+    return [Group("cases", str(_("Cases")), hits, searched=False)] if hits else []
+
+
+# What public pages show, to search in.
+
+
+def searchable_cases() -> QuerySet[Case]:
+    return Case.objects.published().with_status(public_only=True)
+
+
+def searchable_people() -> QuerySet[Detainee]:
+    return Detainee.objects.filter(case__in=Case.objects.published()).select_related(
+        "case", "facility"
+    )
+
+
+def searchable_officials() -> QuerySet[Official]:
+    """Officials a public event names (a contact's addressee, a visiting consul), each with
+    whether their institution has a public page to link to."""
+    public_events = Event.objects.public()
+    return (
+        Official.objects.filter(
+            Q(pk__in=OfficialContact.objects.filter(event__in=public_events).values("official"))
+            | Q(pk__in=ConsularVisit.objects.filter(event__in=public_events).values("consul"))
+        )
+        .select_related("institution")
+        .annotate(
+            institution_has_page=Exists(public_institutions().filter(pk=OuterRef("institution")))
+        )
+    )
+
+
+def searchable_facilities() -> QuerySet[Facility]:
+    """Where someone of a published case is held, or where a public event took place."""
+    public_events = Event.objects.public()
+    return Facility.objects.filter(
+        Q(pk__in=Detainee.objects.filter(case__in=Case.objects.published()).values("facility"))
+        | Q(pk__in=ConsularVisit.objects.filter(event__in=public_events).values("facility"))
+        | Q(pk__in=AccessAttempt.objects.filter(event__in=public_events).values("facility"))
+    )
+
+
+def search_form(data: QueryDict | None) -> SearchForm:
+    return SearchForm(
+        data,
+        cases=searchable_cases(),
+        facilities=searchable_facilities(),
+        events=Event.objects.public(),
+    )
+
+
+def results(form: SearchForm) -> list[Group]:
+    """What the public search finds, by kind. Filters narrow cases and people; with filters and
+    no name, the cases that match the filters."""
+    query, cases = form.query, searchable_cases()
+    if not query:
+        return listed_cases(form.filter_cases(cases)) if form.filters() else []
+    people = find(
+        form.filter_people(searchable_people(), cases),
+        query,
+        key_field="public_search_key",
+        spellings=Detainee.public_spellings,
+    )
+    return groups(
+        (
+            "cases",
+            _("Cases"),
+            [hit(m, m.record.title) for m in find(form.filter_cases(cases), query)],
+        ),
+        ("people", _("People"), [hit(m, m.record.public_name) for m in people]),
+        (
+            "institutions",
+            _("Institutions"),
+            [hit(m, m.record.name) for m in find(public_institutions(), query)],
+        ),
+        (
+            "officials",
+            _("Officials"),
+            [hit(m, m.record.name) for m in find(searchable_officials(), query)],
+        ),
+        (
+            "facilities",
+            _("Places of detention"),
+            [hit(m, str(m.record)) for m in find(searchable_facilities(), query)],
+        ),
+    )
