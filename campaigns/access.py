@@ -5,7 +5,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from campaigns import two_factor
 from campaigns.models import Entry, Relative
+from campaigns.staff_access import cases_for_staff, is_staff
 from detentions.models import Attachment, Case, Event
 
 
@@ -18,8 +20,8 @@ def relative_of(user: AbstractBaseUser | AnonymousUser) -> Relative:
 
 
 def cases_of(relative: Relative):
-    """The cases a relative is linked to through a kinship, published or not."""
-    return Case.objects.filter(kinships__relative=relative).distinct()
+    """The cases a relative is linked to through a kinship, published or not; not archived."""
+    return Case.objects.current().filter(kinships__relative=relative).distinct()
 
 
 def case_of(relative: Relative, slug: str) -> Case:
@@ -30,34 +32,52 @@ def case_of(relative: Relative, slug: str) -> Case:
 
 
 def entry_of(relative: Relative, pk: int) -> Entry:
-    """One of the relative's own entries."""
-    entry = Entry.objects.select_related("event__case").filter(relative=relative, pk=pk).first()
+    """One of the relative's own entries, unless staff archived it or its case."""
+    entry = entries_visible_to(relative).select_related("event__case").filter(pk=pk).first()
     if entry is None:
         raise Http404
     return entry
 
 
+def entries_visible_to(relative: Relative) -> QuerySet[Entry]:
+    """The relative's own entries; one staff archived (or of an archived case) is gone from
+    their workspace."""
+    return Entry.objects.filter(
+        relative=relative, event__archived_at__isnull=True, event__case__archived_at__isnull=True
+    )
+
+
 def events_visible_to(relative: Relative) -> QuerySet[Event]:
     """The one rule for what a relative may see: of the cases they are linked to, the public
-    facts (once the case is published), their own entries, and what staff shared with them."""
+    facts (once the case is published), their own entries, and what staff shared with them;
+    never what staff archived."""
     # "Public" is whatever `public()` says it is: one definition for both sides.
-    return Event.objects.filter(case__in=cases_of(relative)).filter(
-        Q(pk__in=Event.objects.public().values("pk"))
-        | Q(entry__relative=relative)
-        | Q(shared_with_family=True)
+    return (
+        Event.objects.current()
+        .filter(case__in=cases_of(relative))
+        .filter(
+            Q(pk__in=Event.objects.public().values("pk"))
+            | Q(entry__relative=relative)
+            | Q(shared_with_family=True)
+        )
     )
 
 
 def attachment_for(user: AbstractBaseUser, pk: int) -> Attachment:
     """An attachment the user may open, or 404.
 
-    Staff see every file. A relative sees the files of their own entries, and those of any event
-    of a case they are linked to once staff have shared it with the family or published it.
+    Staff see the files of the cases they may see (`cases_for_staff`), once their session gave
+    its second factor. A relative sees the files of their own entries, and those of any event of
+    a case they are linked to once staff have shared it with the family or published it.
     """
     attachment = Attachment.objects.select_related("event").filter(pk=pk).first()
     if attachment is None:
         raise Http404
-    if user.is_staff:
+    if (
+        is_staff(user)
+        and two_factor.is_verified(user)
+        and cases_for_staff(user).filter(pk=attachment.event.case_id).exists()
+    ):
         return attachment
     if events_visible_to(relative_of(user)).filter(pk=attachment.event_id).exists():
         return attachment

@@ -9,7 +9,7 @@ from smtplib import SMTPException
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +17,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from campaigns.access_log import log_access
 from campaigns.models import (
     PARTICIPATION_KINDS,
+    AccessLogEntry,
     CorrectionRequest,
     Entry,
     IntakeReport,
@@ -30,11 +32,11 @@ from campaigns.models import (
     StaffMember,
 )
 from campaigns.services import invite_relative
-from detentions.admin import HTTPS_BY_DEFAULT, EventAdmin, LikelyDuplicatesAdmin
+from detentions.admin import HTTPS_BY_DEFAULT, EventAdmin, LikelyDuplicatesAdmin, SuperuserDeletes
 from detentions.models import Attachment, Event
 
 
-class KinshipInline(admin.TabularInline):
+class KinshipInline(SuperuserDeletes, admin.TabularInline):
     model = Kinship
     fields = ["case", "detainee", "relationship"]
     autocomplete_fields = ["case", "detainee"]
@@ -66,10 +68,29 @@ class RelativeAdmin(LikelyDuplicatesAdmin):
         (None, {"fields": ["consent_notes"]}),
     ]
     inlines = [KinshipInline]
-    actions = ["invite"]
+    actions = ["invite", "erase"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("cases")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # This page shows the contact details: every showing is logged, after a failed save too.
+        if obj is not None and obj.pk is not None:
+            log_access(user=request.user, action=AccessLogEntry.Action.VIEWED_CONTACT, record=obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.action(description=_("Erase personal data (on their request)…"))
+    def erase(self, request: HttpRequest, queryset: QuerySet) -> HttpResponseRedirect | None:
+        """One relative at a time, on the staff page that shows what will go and asks to confirm."""
+        relatives = list(queryset[:2])
+        if len(relatives) != 1:
+            self.message_user(
+                request,
+                _("Choose one relative: each erasure is confirmed on its own."),
+                messages.WARNING,
+            )
+            return None
+        return HttpResponseRedirect(reverse("staff:erase-relative", kwargs={"pk": relatives[0].pk}))
 
     @admin.action(description=_("Invite to their case(s)"))
     def invite(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -128,7 +149,7 @@ class RelativeAdmin(LikelyDuplicatesAdmin):
 
 
 @admin.register(Kinship)
-class KinshipAdmin(admin.ModelAdmin):
+class KinshipAdmin(SuperuserDeletes, admin.ModelAdmin):
     list_display = ["relative", "relationship", "detainee", "case"]
     list_select_related = ["relative", "detainee", "case"]
     list_filter = ["relationship"]
@@ -138,7 +159,7 @@ class KinshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SuperuserDeletes, admin.ModelAdmin):
     formfield_overrides = HTTPS_BY_DEFAULT
     list_display = ["name", "country", "institution", "website"]
     list_select_related = ["institution"]
@@ -150,7 +171,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(admin.ModelAdmin):
+class StaffMemberAdmin(SuperuserDeletes, admin.ModelAdmin):
     list_display = ["user", "organisation", "only_own_cases"]
     list_select_related = ["user", "organisation"]
     list_filter = ["only_own_cases", "organisation"]
@@ -159,7 +180,7 @@ class StaffMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(SuperuserDeletes, admin.ModelAdmin):
     list_display = ["event", "event_kind", "relative", "organisation", "spokesperson"]
     list_select_related = ["event", "relative", "organisation"]
     list_filter = ["event__kind"]
@@ -178,14 +199,14 @@ class ParticipationAdmin(admin.ModelAdmin):
         return participation.event.get_kind_display()
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(SuperuserDeletes, admin.TabularInline):
     model = Participation
     fields = ["relative", "organisation", "spokesperson"]
     autocomplete_fields = ["relative", "organisation"]
     extra = 1
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(SuperuserDeletes, admin.TabularInline):
     """The files a relative sent with an event, each opened through the view that checks access.
 
     Read-only: files arrive through the relatives' workspace, not through the admin.
@@ -232,7 +253,7 @@ class EventWithParticipantsAdmin(EventAdmin):
 
 
 @admin.register(IntakeReport)
-class IntakeReportAdmin(admin.ModelAdmin):
+class IntakeReportAdmin(SuperuserDeletes, admin.ModelAdmin):
     list_display = ["created_at", "state", "who_is_held_short", "held_since", "reporter_language"]
     list_filter = ["state", "created_at", "reporter_language"]
     # Every field the reporter typed (the language is a choice, not text) and the staff notes.
@@ -253,6 +274,17 @@ class IntakeReportAdmin(admin.ModelAdmin):
         (_("Review"), {"fields": ["state", "staff_notes"]}),
     ]
     actions = ["mark_taken_up", "mark_not_taken_up"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The page shows how to reach whoever reported it: logged as for a relative's page.
+        if obj is not None and obj.pk is not None:
+            log_access(
+                user=request.user,
+                action=AccessLogEntry.Action.VIEWED_CONTACT,
+                record=obj,
+                label=obj.reporter_name,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: IntakeReport | None = None) -> list:
         # A report is kept as it was sent; staff add a report taken by phone on the add page.
@@ -307,7 +339,7 @@ def event_link(event: Event) -> str:
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(SuperuserDeletes, admin.ModelAdmin):
     form = EntryForm
     list_display = ["relative", "event_title", "case", "review_status", "state", "submitted_at"]
     list_select_related = ["relative", "event__case"]
@@ -370,7 +402,7 @@ class CorrectionRequestForm(forms.ModelForm):
 
 
 @admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(admin.ModelAdmin):
+class CorrectionRequestAdmin(SuperuserDeletes, admin.ModelAdmin):
     form = CorrectionRequestForm
     list_display = ["text_short", "entry_event", "relative", "created_at", "resolved"]
     list_select_related = ["entry__event", "entry__relative"]
@@ -422,7 +454,7 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(SuperuserDeletes, admin.ModelAdmin):
     """Invitations are listed, and may be cancelled; the token itself is never stored or shown.
 
     They are issued with the "Invite to their case(s)" action on the relatives' list, which shows
@@ -454,4 +486,69 @@ class InvitationAdmin(admin.ModelAdmin):
             ngettext("%(count)d invitation cancelled.", "%(count)d invitations cancelled.", count)
             % {"count": count},
             messages.SUCCESS,
+        )
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """The access log, for superusers' eyes only, and for nobody to add to, change or delete."""
+
+    list_display = ["at", "who", "action", "what", "detail"]
+    list_filter = ["action", "at"]
+    search_fields = ["username", "label", "detail"]
+    date_hierarchy = "at"
+    ordering = ["-at", "-id"]
+    fields = ["at", "who", "action", "record_type", "object_id", "label", "detail"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("who"), ordering="username")
+    def who(self, entry: AccessLogEntry) -> str:
+        return entry.username or str(_("a command on the server"))
+
+    @admin.display(description=_("what"), ordering="label")
+    def what(self, entry: AccessLogEntry) -> str:
+        if not entry.record_type:
+            return entry.label
+        return _("%(kind)s no. %(number)s: %(label)s") % {
+            "kind": entry.record_kind,
+            "number": entry.object_id,
+            "label": entry.label,
+        }
+
+
+# Every other page of the admin (accounts, groups, two-factor devices, login attempts) deletes
+# only for superusers too, and logs it: this module is the last one the admin reads (campaigns
+# comes last among the installed apps), so each page registered before is given the same rule.
+def _superuser_deletes(admin_class: type) -> type:
+    if issubclass(admin_class, SuperuserDeletes):
+        return admin_class
+    return type(admin_class.__name__, (SuperuserDeletes, admin_class), {})
+
+
+for _model, _model_admin in list(admin.site._registry.items()):
+    if not isinstance(_model_admin, SuperuserDeletes):
+        _inlines = [_superuser_deletes(inline) for inline in type(_model_admin).inlines]
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model,
+            type(
+                type(_model_admin).__name__,
+                (SuperuserDeletes, type(_model_admin)),
+                {"inlines": _inlines},
+            ),
         )

@@ -4,6 +4,7 @@ sources. Model `clean()` errors land next to their fields through the ModelForms
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory, modelform_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,12 @@ def detail_form(kind: str, *, event: Event, data=None) -> forms.ModelForm | None
     for field in model._meta.many_to_many:
         choices = form.fields[field.name]
         choices.queryset = choices.queryset.filter(case_id=event.case_id)
+        if field.related_model is Detainee:
+            # Archived people are not offered; one already named stays, or saving would drop it.
+            offered = Q(archived_at__isnull=True)
+            if instance.pk is not None:
+                offered |= Q(pk__in=getattr(instance, field.name).values("pk"))
+            choices.queryset = choices.queryset.filter(offered)
     return form
 
 

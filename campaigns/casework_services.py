@@ -1,5 +1,5 @@
 """Writes behind the staff case-work forms: events with their details and citations, detainees,
-sources, and restoring an earlier version from the change history.
+sources, archiving and restoring them, and restoring an earlier version from the change history.
 
 Edits are optimistic: a form carries the `version` it was read at, and a save first claims the
 row with a conditional UPDATE on that version. If someone else saved in between, nothing is
@@ -11,10 +11,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django.db.models import F
 from django.forms import BaseInlineFormSet, ModelForm
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from detentions.models import Case, Detainee, Event, Source
+from detentions.models.archive import Archivable
 
 # What the change history may put back: models whose rows carry a `version`.
 RESTORABLE: dict[str, type[models.Model]] = {
@@ -91,3 +92,39 @@ def restore_version(*, record: models.Model) -> models.Model:
     }
     instance.save()
     return instance
+
+
+# What staff screens archive instead of deleting, by the name used in their addresses.
+ARCHIVABLE: dict[str, type[Archivable]] = {"case": Case, "detainee": Detainee, "event": Event}
+
+
+@transaction.atomic
+def archive(*, record: Archivable, user: AbstractBaseUser) -> Archivable:
+    """Put the record aside: gone from public pages, the relatives' workspace and staff lists,
+    kept whole (and in the change history) until it is restored. Archiving twice does nothing.
+
+    The version moves on, so a form still open on the record refuses to save over it.
+    """
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    if record.archived_at is None:
+        record.archived_at = timezone.now()
+        record.archived_by = user
+        record.version += 1
+        record._change_reason = _("Archived")
+        record._history_user = user
+        record.save()
+    return record
+
+
+@transaction.atomic
+def unarchive(*, record: Archivable, user: AbstractBaseUser) -> Archivable:
+    """Put an archived record back where it was; the change history shows both steps."""
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    if record.archived_at is not None:
+        record.archived_at = None
+        record.archived_by = None
+        record.version += 1
+        record._change_reason = _("Restored from the archive")
+        record._history_user = user
+        record.save()
+    return record

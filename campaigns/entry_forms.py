@@ -93,11 +93,13 @@ def search_addressees(query: str, *, officials: bool) -> list[Institution | Offi
 
 
 def find_addressee(value: str) -> Institution | Official | None:
-    if len(value) < 2 or value[0] not in "io" or not value[1:].isdigit():
+    # Only a plausible id: "²" is a digit to isdigit() but not to int(), nor are 5,000 digits.
+    pk = value[1:]
+    if value[:1] not in ("i", "o") or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
         return None
     if value[0] == "i":
-        return Institution.objects.filter(pk=value[1:]).first()
-    return Official.objects.select_related("institution").filter(pk=value[1:]).first()
+        return Institution.objects.filter(pk=pk).first()
+    return Official.objects.select_related("institution").filter(pk=pk).first()
 
 
 class WhomForm(StepForm):

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -74,6 +75,9 @@ class Relative(Searchable):
     last_seen_at = models.DateTimeField(
         _("last visit"), null=True, blank=True, help_text=_("What is new is what came after it.")
     )
+    # Set when their personal data was erased on request (campaigns.erasure): the row stays so
+    # that their entries keep an author, "a relative".
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -81,6 +85,7 @@ class Relative(Searchable):
         verbose_name = _("relative")
         verbose_name_plural = _("relatives")
         ordering = ["family_name", "given_name"]
+        permissions = [("erase_relative", _("Can erase a relative's personal data"))]
 
     def __str__(self) -> str:
         return self.full_name
@@ -91,11 +96,15 @@ class Relative(Searchable):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_("a relative"))
         return f"{self.given_name} {self.family_name}".strip()
 
     @property
     def public_name(self) -> str:
         """The only form of the name that public pages may print."""
+        if self.erased_at is not None:
+            return str(_("a relative"))
         if self.name_display == self.NameDisplay.FULL:
             return self.full_name
         if self.name_display == self.NameDisplay.GIVEN_NAME:
@@ -547,3 +556,56 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} ({self.due_on})"
+
+
+class AccessLogEntry(models.Model):
+    """Who looked at a relative's contact details, exported, deleted or erased what, and when.
+
+    Written by `campaigns.access_log`; read by superusers in the admin, where nobody may add,
+    change or delete an entry.
+    """
+
+    class Action(models.TextChoices):
+        VIEWED_CONTACT = "viewed_contact", _("viewed contact details")
+        EXPORTED = "exported", _("exported")
+        DELETED = "deleted", _("deleted")
+        ERASED = "erased", _("erased personal data")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept as written: the account may be renamed or deleted later, the entry must still say who.
+    username = models.CharField(_("account name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    # The record's model ("campaigns.relative") and number, as text: the entry outlives the
+    # record, and reads the same in a restored database.
+    record_type = models.CharField(_("kind of record"), max_length=100, blank=True)
+    object_id = models.CharField(_("record number"), max_length=64, blank=True)
+    label = models.CharField(_("what"), max_length=300)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["record_type", "object_id"], name="access_log_record"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.username or "—"
+        return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.get_action_display()} {self.label}"
+
+    @property
+    def record_kind(self) -> str:
+        """The record's kind in words ("relative"), or its model's label if the model is gone."""
+        try:
+            return str(apps.get_model(self.record_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.record_type

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from campaigns.access import cases_of, events_visible_to
+from campaigns.access import cases_of, entries_visible_to, events_visible_to
 from campaigns.models import Entry, Participation, Relative
 from detentions.models import Case, Event
+from detentions.models.timeline import named_people
 
 
 def workspace_note(event: Event, relative: Relative) -> str:
@@ -45,7 +46,7 @@ def relative_timeline(relative: Relative, case: Case) -> list[Event]:
         .select_related("entry")
         .prefetch_related(
             Prefetch("participations", queryset=participations.order_by("id")),
-            "consular_visit__detainees_seen",
+            *named_people("consular_visit__detainees_seen"),
             "legal_proceeding__charges",
         )
     )
@@ -82,4 +83,4 @@ def news_for(relative: Relative, *, since: datetime.datetime | None) -> list[Cas
 
 def entries_of(relative: Relative) -> QuerySet[Entry]:
     """The relative's own entries, newest first, with what `review_status` reads."""
-    return Entry.objects.filter(relative=relative).select_related("event__case")
+    return entries_visible_to(relative).select_related("event__case")

@@ -21,7 +21,10 @@ def staff_cases(user: AbstractBaseUser) -> QuerySet[Case]:
 
 def search_form(user: AbstractBaseUser, data: QueryDict | None) -> SearchForm:
     return SearchForm(
-        data, cases=staff_cases(user), facilities=Facility.objects.all(), events=Event.objects.all()
+        data,
+        cases=staff_cases(user),
+        facilities=Facility.objects.all(),
+        events=Event.objects.current(),
     )
 
 
@@ -49,7 +52,9 @@ def results(user: AbstractBaseUser, form: SearchForm) -> list[Group]:
         return listed_cases(form.filter_cases(cases)) if form.filters() else []
     filtered = form.filter_cases(cases)
     people = form.filter_people(
-        Detainee.objects.filter(case__in=cases.values("pk")).select_related("case", "facility"),
+        Detainee.objects.current()
+        .filter(case__in=cases.values("pk"))
+        .select_related("case", "facility"),
         cases,
     )
     return groups(

@@ -41,6 +41,7 @@ def entries_to_review(user: AbstractBaseUser) -> QuerySet[Entry]:
         Entry.objects.filter(
             state=Entry.State.SUBMITTED,
             event__verification=Event.Verification.REPORTED,
+            event__archived_at__isnull=True,
             event__case__in=cases_for_staff(user),
         )
         .select_related("event__case", "relative")
@@ -59,6 +60,7 @@ def overdue_contacts(user: AbstractBaseUser, *, today: datetime.date) -> list[Of
     contacts = (
         OfficialContact.objects.filter(
             event__case__in=cases_for_staff(user),
+            event__archived_at__isnull=True,
             reply_due_on__lte=today,
             outcome__in=[OfficialContact.Outcome.AWAITING, OfficialContact.Outcome.NO_RESPONSE],
         )
@@ -74,8 +76,10 @@ def overdue_contacts(user: AbstractBaseUser, *, today: datetime.date) -> list[Of
 
 
 def held_detainees(user: AbstractBaseUser) -> QuerySet[Detainee]:
-    return Detainee.objects.filter(status__in=HELD, case__in=cases_for_staff(user)).select_related(
-        "case", "facility"
+    return (
+        Detainee.objects.current()
+        .filter(status__in=HELD, case__in=cases_for_staff(user))
+        .select_related("case", "facility")
     )
 
 
@@ -90,6 +94,7 @@ def without_consular_access(user: AbstractBaseUser, *, today: datetime.date) -> 
     visits = ConsularVisit.objects.filter(
         event__case=OuterRef("case"),
         event__verification=Event.Verification.VERIFIED,
+        event__archived_at__isnull=True,
         event__date_start__gte=since,
         outcome__in=[AccessOutcome.GRANTED, AccessOutcome.PARTIAL],
     ).filter(Q(detainees_seen=OuterRef("pk")) | Q(detainees_seen__isnull=True))
@@ -144,7 +149,9 @@ def staff_home(user: AbstractBaseUser) -> StaffHome:
 def entry_for_staff(user: AbstractBaseUser, pk: int) -> Entry:
     """A relative's entry in a case the staff user may see, with everything the review shows."""
     entry = (
-        Entry.objects.filter(pk=pk, event__case__in=cases_for_staff(user))
+        Entry.objects.filter(
+            pk=pk, event__case__in=cases_for_staff(user), event__archived_at__isnull=True
+        )
         .select_related("relative")
         .first()
     )

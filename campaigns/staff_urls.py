@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from campaigns.views.staff import casework, dossier, history, home, merge, review, search
+from campaigns.views.staff import (
+    archive,
+    casework,
+    dossier,
+    erasure,
+    history,
+    home,
+    merge,
+    review,
+    search,
+)
 
 app_name = "staff"
 
@@ -22,6 +32,11 @@ urlpatterns: list = [
     path("cases/<slug:slug>/history/", history.case_history, name="case-history"),
     path("history/restore/", history.restore, name="restore"),
     path("merge/<slug:model>/<int:pk>/", merge.merge, name="merge"),
+    # --- Archive instead of delete; erasure of a relative's personal data ---
+    path("archive/", archive.archived, name="archived"),
+    path("archive/<slug:kind>/<int:pk>/", archive.archive, name="archive"),
+    path("archive/<slug:kind>/<int:pk>/restore/", archive.unarchive, name="unarchive"),
+    path("relatives/<int:pk>/erase/", erasure.erase_relative, name="erase-relative"),
     # --- Dossier, contact log CSV, bulk import ---
     path("cases/<slug:slug>/dossier/", dossier.dossier, name="dossier"),
     path("cases/<slug:slug>/contact-log.csv", dossier.contact_log_csv, name="contact-log-csv"),

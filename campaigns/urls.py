@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import accounts, entries, intake, relatives
+from campaigns.views import accounts, entries, intake, relatives, two_factor
 
 app_name = "campaigns"
 
@@ -9,10 +9,27 @@ urlpatterns = [
     path("invitations/<str:token>/", accounts.accept_invitation, name="accept-invitation"),
     path("accounts/login/", accounts.login, name="login"),
     path("accounts/logout/", accounts.logout, name="logout"),
+    # The code after the password (required for staff, optional for relatives).
+    path("accounts/two-factor/", two_factor.verify, name="two-factor"),
+    path("accounts/two-factor/set-up/", two_factor.set_up, name="two-factor-setup"),
+    # A forgotten password: a link by e-mail.
+    path("accounts/password-reset/", accounts.password_reset, name="password-reset"),
+    path("accounts/password-reset/sent/", accounts.password_reset_sent, name="password-reset-sent"),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        accounts.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        accounts.password_reset_complete,
+        name="password-reset-complete",
+    ),
     path("language/<str:language>/", accounts.switch_language, name="switch-language"),
     # The relatives' workspace.
     path("my/", relatives.home, name="home"),
     path("my/cases/<slug:slug>/", relatives.case_timeline, name="relative-case"),
+    path("my/two-factor/", two_factor.settings_page, name="two-factor-settings"),
     path("my/cases/<slug:slug>/log/", entries.log_entry, name="log-entry"),
     path("my/entries/<int:pk>/edit/", entries.edit_entry, name="edit-entry"),
     path("my/entries/<int:pk>/withdraw/", entries.withdraw_entry, name="withdraw-entry"),

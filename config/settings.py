@@ -4,9 +4,11 @@ Every variable is listed in `.env.example`. Anything missing or malformed that p
 stops start-up with a message naming the variable.
 """
 
+import re
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,12 +18,16 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def strict_bool(name: str, default: bool) -> bool:
-    """django-environ reads any unknown word as False; a typo must not switch a setting off."""
-    raw = env.str(name, default=str(default)).strip().lower()
+    """django-environ reads any unknown word as False; a typo must not switch a setting off.
+    An empty value (`NAME=`, as in a copied .env.example) means the default, not False: it must
+    not switch off a protection that is on by default."""
+    raw = env.str(name, default="").strip().lower()
+    if not raw:
+        return default
     if raw in _TRUE:
         return True
     if raw in _FALSE:
@@ -43,7 +49,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that also asks staff for their second factor (config/admin.py).
+    "config.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,12 +59,21 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "simple_history",
+    # Two-factor sign-in: authenticator apps (TOTP) and single-use backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Locks out repeated failed logins.
+    "axes",
     "detentions",
     "campaigns",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every response, early so that redirects and errors carry them too.
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,10 +81,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session gave its second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change in the history of every record.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -148,6 +168,31 @@ LOGIN_URL = "campaigns:login"
 LOGIN_REDIRECT_URL = "campaigns:home"
 LOGOUT_REDIRECT_URL = "detentions:case-list"
 
+# Accounts. django-axes' backend comes first: it refuses a locked-out login before any password
+# is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords lock that username from that address for 30 minutes. Username and address
+# together: someone guessing from elsewhere cannot lock a family out of their own account, and one
+# address cannot try one account more than five times. A successful login clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The login page itself says what happened, with the username kept (status 429).
+AXES_LOCKOUT_CALLABLE = "campaigns.views.accounts.locked_out"
+# The same address the report form's limit counts: behind a proxy, the one its header names.
+AXES_CLIENT_IP_CALLABLE = "campaigns.views.intake.client_address"
+# No start-up banner in the output of every management command (cron mails them).
+AXES_VERBOSE = False
+# Failed attempts are kept only for the cool-off; no lasting record of who logged in from which
+# address (django-axes' access log): for families of detainees that record is itself a risk.
+AXES_DISABLE_ACCESS_LOG = True
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Detained abroad"
+
 # Mail: printed to the console unless EMAIL_URL names an SMTP server (smtp://user:pass@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -166,11 +211,67 @@ STORAGES = {
     },
 }
 
+# --- Security ----------------------------------------------------------------------------------
+# With DEBUG off every default here is the production-safe one, and `manage.py check --deploy`
+# reports nothing (tests/test_settings.py holds it to that). With DEBUG on (`make run`, plain http
+# on 127.0.0.1) there is no redirect to https and no secure-only cookie, or the local demo could
+# not be used. The test suite runs with DEBUG off over plain http: tests/environment.py switches
+# off only what plain http cannot do, never these defaults.
+_PRODUCTION = not DEBUG
+
+# Plain http is answered with a redirect to https.
+SECURE_SSL_REDIRECT = strict_bool("SECURE_SSL_REDIRECT", default=_PRODUCTION)
+# A reverse proxy that ends TLS forwards plain http, and then every request looks insecure (an
+# endless redirect). Name the header the proxy sets to "https" (X-Forwarded-Proto, or Django's
+# form HTTP_X_FORWARDED_PROTO). Empty: no proxy, the header is never trusted; set it only when the
+# proxy always sets or overwrites that header, or a client could claim https itself.
+_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="").strip()
+if _ssl_header and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", _ssl_header):
+    raise ImproperlyConfigured(
+        f"SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, not "
+        f"{_ssl_header!r}."
+    )
+_ssl_header = _ssl_header.upper().replace("-", "_")
+if _ssl_header and not _ssl_header.startswith("HTTP_"):
+    _ssl_header = f"HTTP_{_ssl_header}"
+SECURE_PROXY_SSL_HEADER = (_ssl_header, "https") if _ssl_header else None
+# Browsers that saw the site over https refuse plain http to it for this many seconds (a year).
+# Sent only over https. Preload asks browsers to ship the rule built in, but takes effect only
+# once the domain is submitted to hstspreload.org; both it and subdomains are what check --deploy
+# asks for (W005, W021): switch them off if another subdomain still serves plain http.
+_hsts_seconds = env.str("SECURE_HSTS_SECONDS", default="").strip()
+if not _hsts_seconds:
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if _PRODUCTION else 0
+elif _hsts_seconds.isdigit():
+    SECURE_HSTS_SECONDS = int(_hsts_seconds)
+else:
+    raise ImproperlyConfigured(
+        f"SECURE_HSTS_SECONDS must be a whole number of seconds, not {_hsts_seconds!r}."
+    )
+SECURE_HSTS_INCLUDE_SUBDOMAINS = strict_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_PRODUCTION)
+SECURE_HSTS_PRELOAD = strict_bool("SECURE_HSTS_PRELOAD", default=_PRODUCTION)
+# Cookies that log someone in, protect forms and keep the language go over https only.
+SESSION_COOKIE_SECURE = strict_bool("SESSION_COOKIE_SECURE", default=_PRODUCTION)
+CSRF_COOKIE_SECURE = strict_bool("CSRF_COOKIE_SECURE", default=_PRODUCTION)
+LANGUAGE_COOKIE_SECURE = strict_bool("LANGUAGE_COOKIE_SECURE", default=_PRODUCTION)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# No page may be framed by another site (clickjacking); the policy below says the same.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): everything a page loads comes from this site; no inline
+# script or style at all (templates keep theirs in static/), no plugins, no <base> rewriting, no
+# framing, forms post only here. A new need is a static file, not a relaxed policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -38,6 +38,31 @@ from detentions.models import (
     Source,
     StatusChange,
 )
+from detentions.signals import deleting_in_admin
+
+
+class SuperuserDeletes:
+    """For every admin page and inline: only superusers delete for good (staff archive cases,
+    people and events on the staff pages instead, where nothing is lost). Each delete is
+    announced first (`deleting_in_admin`), so that the access log says who deleted what, when.
+    """
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def log_deletions(self, request: HttpRequest, queryset):
+        # The delete page and the "delete selected" action both call this before deleting.
+        records = list(queryset)
+        deleting_in_admin.send(sender=self.model, user=request.user, records=records)
+        return super().log_deletions(request, records)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        # Rows ticked "Delete" on an inline are deleted by the formset's save.
+        doomed = [f.instance for f in formset.deleted_forms if f.instance.pk is not None]
+        if doomed:
+            deleting_in_admin.send(sender=formset.model, user=request.user, records=doomed)
+        super().save_formset(request, form, formset, change)
+
 
 # Links typed without a scheme are read as https, as Django 6 will; saying so avoids its warning.
 HTTPS_BY_DEFAULT = {models.URLField: {"assume_scheme": "https"}}
@@ -81,7 +106,7 @@ class AdminDuplicateCheckForm(DuplicateCheckForm):
         return format_html("{}<ul>{}</ul>", super().duplicates_message(), listed)
 
 
-class LikelyDuplicatesAdmin(admin.ModelAdmin):
+class LikelyDuplicatesAdmin(SuperuserDeletes, admin.ModelAdmin):
     """For people and bodies: an add page lists the records already there under a similar
     name and saves nothing until "None of these" is ticked; a change page links to merging a
     duplicate into the record (the staff merge page)."""
@@ -109,7 +134,7 @@ class LikelyDuplicatesAdmin(admin.ModelAdmin):
 # Cases and the people in them.
 
 
-class DetaineeInline(admin.TabularInline):
+class DetaineeInline(SuperuserDeletes, admin.TabularInline):
     model = Detainee
     fields = [
         "reference",
@@ -130,14 +155,14 @@ class DetaineeInline(admin.TabularInline):
         return formset
 
 
-class ChargeInline(admin.TabularInline):
+class ChargeInline(SuperuserDeletes, admin.TabularInline):
     model = Charge
     fields = ["offence", "legal_article"]
     show_change_link = True
     extra = 1
 
 
-class EventInline(admin.TabularInline):
+class EventInline(SuperuserDeletes, admin.TabularInline):
     model = Event
     fields = [
         "kind",
@@ -155,7 +180,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(SuperuserDeletes, admin.ModelAdmin):
     list_display = [
         "title",
         "began",
@@ -166,7 +191,12 @@ class CaseAdmin(admin.ModelAdmin):
         "whereabouts_unknown_count",
         "is_published",
     ]
-    list_filter = ["is_published", "detaining_country", "detainees_country"]
+    list_filter = [
+        "is_published",
+        "detaining_country",
+        "detainees_country",
+        ("archived_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["title", "summary", "location"]
     date_hierarchy = "began_on"
     prepopulated_fields = {"slug": ["title"]}
@@ -235,7 +265,12 @@ class CaseAdmin(admin.ModelAdmin):
 class DetaineeAdmin(LikelyDuplicatesAdmin):
     list_display = ["reference", "name_latin", "case", "status", "facility", "name_display"]
     list_select_related = ["case", "facility"]
-    list_filter = ["status", ("facility", admin.EmptyFieldListFilter), "name_display"]
+    list_filter = [
+        "status",
+        ("facility", admin.EmptyFieldListFilter),
+        "name_display",
+        ("archived_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["reference", "name_latin", "name_original", "home_region", "case__title"]
     autocomplete_fields = ["case", "facility"]
 
@@ -250,7 +285,7 @@ class ChargeForm(forms.ModelForm):
 
 
 @admin.register(Charge)
-class ChargeAdmin(admin.ModelAdmin):
+class ChargeAdmin(SuperuserDeletes, admin.ModelAdmin):
     form = ChargeForm
     list_display = ["offence", "legal_article", "case", "detainee_count"]
     list_select_related = ["case"]
@@ -308,7 +343,7 @@ class OfficialAdmin(LikelyDuplicatesAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SuperuserDeletes, admin.ModelAdmin):
     formfield_overrides = HTTPS_BY_DEFAULT
     list_display = ["title", "kind", "outlet", "published_on", "is_public"]
     list_select_related = ["outlet"]
@@ -318,7 +353,7 @@ class SourceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["outlet"]
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(SuperuserDeletes, admin.TabularInline):
     model = Citation
     formset = CitationsFormSet
     fields = ["source", "confidence", "locator"]
@@ -341,7 +376,7 @@ class DetailFormSet(BaseInlineFormSet):
                     form.add_error(name, OTHER_CASE)
 
 
-class DetailInline(admin.StackedInline):
+class DetailInline(SuperuserDeletes, admin.StackedInline):
     """An event's typed details: exactly one, required, for the kinds that have details."""
 
     formset = DetailFormSet
@@ -410,10 +445,16 @@ DETAIL_INLINES = {
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SuperuserDeletes, admin.ModelAdmin):
     list_display = ["title", "date", "kind", "case", "source_count", "is_public", "verification"]
     list_select_related = ["case"]
-    list_filter = ["kind", "verification", "is_public", "shared_with_family"]
+    list_filter = [
+        "kind",
+        "verification",
+        "is_public",
+        "shared_with_family",
+        ("archived_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["title", "description", "case__title"]
     date_hierarchy = "date_start"
     autocomplete_fields = ["case"]

@@ -144,7 +144,7 @@ class SearchForm(forms.Form):
         if slug := data.get("facility"):
             # Someone is held there, or an event (a consular visit, a refused parcel) took place
             # there: both say the case's people were held there.
-            held = Detainee.objects.filter(facility__slug=slug).values("case")
+            held = Detainee.objects.current().filter(facility__slug=slug).values("case")
             named = self.events.filter(
                 Q(consular_visit__facility__slug=slug) | Q(access_attempt__facility__slug=slug)
             ).values("case")

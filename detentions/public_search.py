@@ -72,8 +72,10 @@ def searchable_cases() -> QuerySet[Case]:
 
 
 def searchable_people() -> QuerySet[Detainee]:
-    return Detainee.objects.filter(case__in=Case.objects.published()).select_related(
-        "case", "facility"
+    return (
+        Detainee.objects.current()
+        .filter(case__in=Case.objects.published())
+        .select_related("case", "facility")
     )
 
 
@@ -97,7 +99,7 @@ def searchable_facilities() -> QuerySet[Facility]:
     """Where someone of a published case is held, or where a public event took place."""
     public_events = Event.objects.public()
     return Facility.objects.filter(
-        Q(pk__in=Detainee.objects.filter(case__in=Case.objects.published()).values("facility"))
+        Q(pk__in=searchable_people().values("facility"))
         | Q(pk__in=ConsularVisit.objects.filter(event__in=public_events).values("facility"))
         | Q(pk__in=AccessAttempt.objects.filter(event__in=public_events).values("facility"))
     )

@@ -24,6 +24,7 @@ from detentions.models import (
     OfficialContact,
     Source,
 )
+from detentions.models.timeline import named_people
 
 ACCESS_GRANTED = {AccessOutcome.GRANTED, AccessOutcome.PARTIAL}
 
@@ -49,7 +50,9 @@ def public_timeline(case: Case) -> list[Event]:
         .with_details()
         .with_sources(public_only=True)
         .prefetch_related(
-            _participations(), "consular_visit__detainees_seen", "legal_proceeding__charges"
+            _participations(),
+            *named_people("consular_visit__detainees_seen"),
+            "legal_proceeding__charges",
         )
     )
 
@@ -67,7 +70,7 @@ def public_people_rows(case: Case) -> list[PeopleRow]:
     """Detainees as the public may see them. Twenty-seven identical "identity not yet known"
     rows say less than one row that counts them, so unnamed people in the same situation are
     grouped; anyone shown by name or initials keeps a row of their own."""
-    detainees = case.detainees.select_related("facility").order_by("reference")
+    detainees = case.detainees.current().select_related("facility").order_by("reference")
 
     def situation(detainee: Detainee) -> tuple:
         if detainee.shows_name_publicly:
@@ -120,9 +123,12 @@ def number_sources(events: Iterable[Event]) -> list[CitedSource]:
 
 
 def public_relatives(case: Case) -> list:
-    """Relatives of the case, each once, with the kinships the public page may show."""
-    kinships = case.kinships.select_related("relative", "detainee").order_by(
-        "relative__family_name", "relative__given_name", "relative_id", "id"
+    """Relatives of the case, each once, with the kinships the public page may show: none to
+    an archived person, whose name must not appear through their family."""
+    kinships = (
+        case.kinships.exclude(detainee__archived_at__isnull=False)
+        .select_related("relative", "detainee")
+        .order_by("relative__family_name", "relative__given_name", "relative_id", "id")
     )
     return [
         (relative, list(group))

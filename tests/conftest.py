@@ -1,6 +1,7 @@
 import pytest
 from django.utils import translation
 
+from tests.accounts import log_in
 from tests.factories import StaffUserFactory
 
 
@@ -28,5 +29,5 @@ def staff_user(db):
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
+    """A staff member's session, past the password and the code from their app."""
+    return log_in(client, staff_user)

@@ -8,6 +8,10 @@ import os
 # The suite runs with DEBUG off, as production does, so it needs a key; never a real one.
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("SECRET_KEY", "test-only-key-not-secret")
+# The test client and the live server speak plain http, which production redirects to https.
+# Only that redirect is off: every other production default (secure cookies, HSTS, which is sent
+# over https only) stays as it is, and tests/test_settings.py checks those defaults themselves.
+os.environ["SECURE_SSL_REDIRECT"] = "false"
 # Playwright's sync API runs an asyncio event loop in the test thread, and Django then refuses
 # ORM calls there (SynchronousOnlyOperation), such as a browser test loading its data. That loop
 # only carries Playwright's messages, never ORM code, so the check is off for the test process.

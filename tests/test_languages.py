@@ -19,6 +19,7 @@ from campaigns.demo import CASE_SLUG
 from campaigns.models import Relative, StaffMember
 from detentions.models import Case
 from detentions.templatetags.numbers import grouped
+from tests.accounts import log_in
 from tests.factories import (
     CaseFactory,
     EntryFactory,
@@ -129,7 +130,7 @@ class TestTheChoiceIsKeptOnTheAccount:
 
     def test_staff_keep_it_on_their_staff_record(self, client):
         user = StaffUserFactory()
-        client.force_login(user)
+        log_in(client, user)
 
         client.get("/language/ru/?next=/staff/")
 
@@ -310,7 +311,7 @@ def test_key_pages_show_no_english_interface_text(client, demo, language):
     for name, reader, kwargs in key_pages(demo):
         client.logout()
         if reader is not None:
-            client.force_login(reader)
+            log_in(client, reader)
         url = url_in(language, name, **kwargs)
         page = client.get(url)
         assert page.status_code == 200, url

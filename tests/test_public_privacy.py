@@ -9,13 +9,16 @@ import datetime
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.views.defaults import server_error
 
 from campaigns.models import Invitation, Relative
-from detentions.models import Event, EventKind, OfficialContact
+from detentions.models import ConsularVisit, Event, EventKind, OfficialContact
 from tests.factories import (
     AttachmentFactory,
     CaseFactory,
@@ -133,6 +136,40 @@ def world(settings, tmp_path):
         institution=InstitutionFactory(name=secret("draft body"), slug=f"{MARKER}-draft-body"),
     )
 
+    # Archived by staff: nothing of it may show, however public it was before.
+    archived_at = timezone.now()
+    archived_case = CaseFactory(
+        slug=f"{MARKER}-archived",
+        title=secret("archived case"),
+        summary=secret("archived summary"),
+        archived_at=archived_at,
+    )
+    OfficialContactFactory(
+        event__case=archived_case,
+        event__title=secret("event of archived case"),
+        institution=InstitutionFactory(name=secret("archived case body"), slug=f"{MARKER}-acb"),
+    )
+    DetaineeFactory(case=archived_case, name_latin=secret("person of archived case"))
+    archived_event = OfficialContactFactory(
+        event__case=case,
+        event__title=secret("archived event"),
+        event__archived_at=archived_at,
+        institution=InstitutionFactory(name=secret("archived body"), slug=f"{MARKER}-ab"),
+    ).event
+    archived_person = DetaineeFactory(
+        case=case,
+        reference="99",
+        name_latin=secret("archived person"),
+        name_display="full",
+        facility=FacilityFactory(name=secret("archived facility"), slug="archived-facility"),
+        archived_at=archived_at,
+    )
+    KinshipFactory(detainee=archived_person, relative__name_display=Relative.NameDisplay.FULL)
+    visit = EventFactory(case=case, kind=EventKind.CONSULAR_VISIT, title="The consul visits")
+    ConsularVisit.objects.create(
+        event=visit, consulate=public_body, outcome="granted"
+    ).detainees_seen.add(archived_person)
+
     # The relatives' side: what they logged, sent and were sent.
     shown_by_given_name.user = UserFactory(username=secret("relative login"))
     shown_by_given_name.save()
@@ -187,6 +224,8 @@ def world(settings, tmp_path):
         "attachment": attachment,
         "tokens": [expired_token, used_token, account_exists_token, "no-such-token"],
         "intake": intake,
+        "archived": {"case": archived_case, "event": archived_event, "detainee": archived_person},
+        "recorder": recorder,
     }
 
 
@@ -200,25 +239,30 @@ def public_urls(world) -> dict[str, list[str]]:
             reverse("detentions:case-list") + "?year=1066&country=ZZ",
         ],
         "detentions:case-detail": [
-            reverse("detentions:case-detail", kwargs={"slug": case}),
-            reverse("detentions:case-detail", kwargs={"slug": draft}),
+            reverse("detentions:case-detail", kwargs={"slug": slug})
+            for slug in (case, draft, world["archived"]["case"].slug)
         ],
         "detentions:institution-detail": [
-            reverse("detentions:institution-detail", kwargs={"slug": world["public_body"].slug}),
-            reverse("detentions:institution-detail", kwargs={"slug": world["internal_body"].slug}),
+            reverse("detentions:institution-detail", kwargs={"slug": slug})
+            for slug in (
+                world["public_body"].slug,
+                world["internal_body"].slug,
+                f"{MARKER}-acb",
+                f"{MARKER}-ab",
+            )
         ],
         "detentions:feed": [reverse("detentions:feed")],
         "detentions:case-feed": [
-            reverse("detentions:case-feed", kwargs={"slug": case}),
-            reverse("detentions:case-feed", kwargs={"slug": draft}),
+            reverse("detentions:case-feed", kwargs={"slug": slug})
+            for slug in (case, draft, world["archived"]["case"].slug)
         ],
         "detentions:case-timeline-json": [
-            reverse("detentions:case-timeline-json", kwargs={"slug": case}),
-            reverse("detentions:case-timeline-json", kwargs={"slug": draft}),
+            reverse("detentions:case-timeline-json", kwargs={"slug": slug})
+            for slug in (case, draft, world["archived"]["case"].slug)
         ],
         "detentions:case-timeline-csv": [
-            reverse("detentions:case-timeline-csv", kwargs={"slug": case}),
-            reverse("detentions:case-timeline-csv", kwargs={"slug": draft}),
+            reverse("detentions:case-timeline-csv", kwargs={"slug": slug})
+            for slug in (case, draft, world["archived"]["case"].slug)
         ],
         # Every non-public name, spelled so that it matches without the marker itself being
         # echoed back in the search box: "zqk" and "zqx" share a search key.
@@ -236,6 +280,11 @@ def public_urls(world) -> dict[str, list[str]]:
                 "zqksecret draft body",
                 "zqksecret detainee notes",
                 "zqksecret facility notes",
+                "zqksecret archived case",
+                "zqksecret person of archived case",
+                "zqksecret archived person",
+                "zqksecret archived facility",
+                "zqksecret archived body",
                 "Pre-trial detention unit",
                 "Regional prosecutor's office",
             )
@@ -244,6 +293,7 @@ def public_urls(world) -> dict[str, list[str]]:
             reverse("detentions:search") + "?" + urlencode(filters)
             for filters in (
                 {"facility": world["facility"].slug},
+                {"facility": "archived-facility"},
                 {"status": "detained", "detained_from": "2009-01-01", "country": "UZ"},
                 {"q": "Pre-trial", "detained_from": "2009-02-30"},
             )
@@ -254,6 +304,20 @@ def public_urls(world) -> dict[str, list[str]]:
         "campaigns:report-detention": [reverse("campaigns:report-detention")],
         "campaigns:report-received": [reverse("campaigns:report-received")],
         "campaigns:login": [reverse("campaigns:login")],
+        "campaigns:password-reset": [reverse("campaigns:password-reset")],
+        "campaigns:password-reset-sent": [reverse("campaigns:password-reset-sent")],
+        # A link e-mailed to an account whose username carries the marker, and a made-up one.
+        "campaigns:password-reset-confirm": [
+            reverse("campaigns:password-reset-confirm", kwargs=kwargs)
+            for kwargs in (
+                {
+                    "uidb64": urlsafe_base64_encode(force_bytes(world["recorder"].pk)),
+                    "token": default_token_generator.make_token(world["recorder"]),
+                },
+                {"uidb64": "MQ", "token": "made-up-token"},
+            )
+        ],
+        "campaigns:password-reset-complete": [reverse("campaigns:password-reset-complete")],
         "page-not-found": ["/no-such-page/"],
     }
 
@@ -282,6 +346,9 @@ def workspace_urls(world) -> dict[str, list[str]]:
             for token in world["tokens"]
         ],
         "campaigns:logout": [reverse("campaigns:logout")],
+        "campaigns:two-factor": [reverse("campaigns:two-factor")],
+        "campaigns:two-factor-setup": [reverse("campaigns:two-factor-setup")],
+        "campaigns:two-factor-settings": [reverse("campaigns:two-factor-settings")],
         "campaigns:switch-language": [
             reverse("campaigns:switch-language", args=[language]) + f"?next={quote(page)}"
             for language in ("ru", "kk", "en")
@@ -314,6 +381,18 @@ def staff_urls(world) -> dict[str, list[str]]:
         "staff:source-add": [reverse("staff:source-add")],
         "staff:restore": [reverse("staff:restore")],
         "staff:merge": [reverse("staff:merge", kwargs={"model": "detainee", "pk": detainee})],
+        "staff:archived": [reverse("staff:archived")],
+        "staff:archive": [
+            reverse("staff:archive", kwargs={"kind": kind, "pk": record.pk})
+            for kind, record in world["archived"].items()
+        ],
+        "staff:unarchive": [
+            reverse("staff:unarchive", kwargs={"kind": kind, "pk": record.pk})
+            for kind, record in world["archived"].items()
+        ],
+        "staff:erase-relative": [
+            reverse("staff:erase-relative", kwargs={"pk": world["entry"].relative_id})
+        ],
     } | {name: [reverse(name, kwargs={"slug": case})] for name in by_slug}
 
 

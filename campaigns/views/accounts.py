@@ -1,17 +1,25 @@
-"""Relatives arrive through an invitation link and log in on the same page as staff."""
+"""Relatives arrive through an invitation link and log in on the same page as staff; a forgotten
+password is set again through a link sent by e-mail."""
 
+import math
+
+from axes.helpers import get_cool_off
+from axes.utils import reset as reset_lockouts
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import login as log_in
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, translate_url
+from django.urls import reverse, reverse_lazy, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from campaigns import languages, services
-from campaigns.forms import AcceptInvitationForm
+from campaigns import languages, services, two_factor
+from campaigns.forms import AcceptInvitationForm, PasswordResetForm
 from campaigns.models import Invitation, hash_token
 
 
@@ -24,16 +32,88 @@ class AccountLanguageLoginView(LoginView):
     http_method_names = ["get", "head", "post", "options"]
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        if language := languages.account_language(self.request.user):
+        user = form.get_user()
+        language = languages.account_language(user)
+        if two_factor.asks_for_code(user):
+            # Not logged in yet: the code comes first, then the page they came for.
+            two_factor.hold(self.request, user)
+            next_url = self.get_success_url()
+            if language:
+                next_url = translate_url(next_url, language)
+            response = HttpResponseRedirect(two_factor.step_url(user, next_url))
+        else:
+            response = super().form_valid(form)
+        if language:
             response["Location"] = translate_url(response["Location"], language)
             languages.set_language_cookie(response, language)
         return response
 
 
 login = AccountLanguageLoginView.as_view()
+
+
+def locked_out(request: HttpRequest, response: HttpResponse, credentials: dict) -> HttpResponse:
+    """django-axes' answer once a username failed too often from one address: the login page
+    again, saying so, with the username kept. The same whether or not the username exists."""
+    username = request.POST.get("username", "")[:150]
+    next_url = request.POST.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    cool_off = get_cool_off(request)
+    minutes = math.ceil(cool_off.total_seconds() / 60) if cool_off else 0
+    context = {
+        "form": AuthenticationForm(request, initial={"username": username}),
+        "next": next_url,
+        "locked_out_minutes": minutes,
+    }
+    page = render(request, "campaigns/login.html", context, status=429)
+    if cool_off:
+        page["Retry-After"] = str(int(cool_off.total_seconds()))
+    return page
+
+
 # POST only (Django's LogoutView refuses GET): a link or a prefetch cannot log anyone out.
 logout = LogoutView.as_view()
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a link to set a new password. The next page is the same whether or not an account
+    has that address, so the form cannot be used to find out who has an account."""
+
+    template_name = "campaigns/password_reset.html"
+    form_class = PasswordResetForm
+    subject_template_name = "campaigns/email/password_reset_subject.txt"
+    email_template_name = "campaigns/email/password_reset_body.txt"
+    success_url = reverse_lazy("campaigns:password-reset-sent")
+    http_method_names = ["get", "head", "post", "options"]
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The e-mailed link: choose a new password (Django's validators apply)."""
+
+    template_name = "campaigns/password_reset_confirm.html"
+    success_url = reverse_lazy("campaigns:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever can read the account's e-mail chose a new password: lift any lockout.
+        reset_lockouts(username=form.user.get_username())
+        return response
+
+
+password_reset = PasswordResetView.as_view()
+password_reset_sent = auth_views.PasswordResetDoneView.as_view(
+    template_name="campaigns/password_reset_sent.html"
+)
+# Before Django's view, which answers a link it cannot use without looking at the method.
+password_reset_confirm = require_http_methods(["GET", "HEAD", "POST"])(
+    PasswordResetConfirmView.as_view()
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="campaigns/password_reset_complete.html"
+)
 
 
 # The link carries the only copy of the token: no cache may keep the page.
@@ -55,7 +135,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             invitation.refresh_from_db()
             invitation.relative.refresh_from_db()
             return unusable_invitation_page(request, invitation)
-        log_in(request, user)
+        # The password was just chosen, not checked: name the backend that will check it next time.
+        log_in(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("campaigns:relative-case", slug=invitation.case.slug)
     return render(
         request, "campaigns/invitation_accept.html", {"invitation": invitation, "form": form}

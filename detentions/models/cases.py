@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from detentions.dates import DatePrecision, FuzzyDate
+from detentions.models.archive import Archivable, ArchivableQuerySet
 from detentions.models.searchable import Searchable, lines, spellings_field
 from detentions.names import search_key
 
@@ -61,9 +62,10 @@ def not_in_future(value: datetime.date | None, field: str) -> dict[str, str]:
     return {}
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(ArchivableQuerySet):
     def published(self) -> "CaseQuerySet":
-        return self.filter(is_published=True)
+        """What the public may see: published and not archived."""
+        return self.filter(is_published=True, archived_at__isnull=True)
 
     def with_status(self, *, public_only: bool) -> "CaseQuerySet":
         """Annotate `derived_status` and `status_since`: from the case's latest status change.
@@ -73,7 +75,7 @@ class CaseQuerySet(models.QuerySet):
         """
         from detentions.models.timeline import Event, StatusChange
 
-        events = Event.objects.all()
+        events = Event.objects.current()
         if public_only:
             events = Event.objects.public()
         latest = StatusChange.objects.filter(
@@ -87,23 +89,26 @@ class CaseQuerySet(models.QuerySet):
         )
 
     def with_people_counts(self) -> "CaseQuerySet":
-        """Counts derived from the detainee records, never typed in."""
-        held = Q(detainees__status__in=HELD)
+        """Counts derived from the detainee records, never typed in; archived people don't count."""
+        current = Q(detainees__archived_at__isnull=True)
+        held = current & Q(detainees__status__in=HELD)
         return self.annotate(
-            people_count=Count("detainees"),
+            people_count=Count("detainees", filter=current),
             held_count=Count("detainees", filter=held),
             located_count=Count("detainees", filter=held & Q(detainees__facility__isnull=False)),
             whereabouts_unknown_count=Count(
                 "detainees",
                 filter=(held & Q(detainees__facility__isnull=True))
-                | Q(detainees__status=DetaineeStatus.MISSING),
+                | (current & Q(detainees__status=DetaineeStatus.MISSING)),
             ),
-            freed_count=Count("detainees", filter=Q(detainees__status__in=FREED)),
-            escaped_count=Count("detainees", filter=Q(detainees__status=DetaineeStatus.ESCAPED)),
+            freed_count=Count("detainees", filter=current & Q(detainees__status__in=FREED)),
+            escaped_count=Count(
+                "detainees", filter=current & Q(detainees__status=DetaineeStatus.ESCAPED)
+            ),
         )
 
 
-class Case(Searchable):
+class Case(Searchable, Archivable):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.TextField(
@@ -194,7 +199,7 @@ class Case(Searchable):
         self.began_on = FuzzyDate.normalised_start(self.began_on, self.began_on_precision)
 
 
-class Detainee(Searchable):
+class Detainee(Searchable, Archivable):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="detainees"
     )
@@ -245,6 +250,8 @@ class Detainee(Searchable):
     # Optimistic locking: a staff form carries the version it was read at; a save that finds
     # another version refuses and shows what the other person changed.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = ArchivableQuerySet.as_manager()
 
     history = HistoricalRecords()
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from detentions.dates import DatePrecision, FuzzyDate
-from detentions.models.cases import CaseStatus, not_in_future
+from detentions.models.archive import Archivable, ArchivableQuerySet
+from detentions.models.cases import CaseStatus, Detainee, not_in_future
 
 
 class EventKind(models.TextChoices):
@@ -85,15 +86,30 @@ class Source(models.Model):
             raise ValidationError(errors)
 
 
-class EventQuerySet(models.QuerySet):
+# The detainees each kind's details name (many-to-many).
+PEOPLE_RELATIONS = [
+    "status_change__detainees",
+    "legal_proceeding__detainees",
+    "consular_visit__detainees_seen",
+    "access_attempt__detainees",
+]
+
+
+def named_people(*lookups: str) -> list[Prefetch]:
+    """Prefetches of the detainees that event details name, archived people left out."""
+    return [Prefetch(lookup, queryset=Detainee.objects.current()) for lookup in lookups]
+
+
+class EventQuerySet(ArchivableQuerySet):
     def public(self) -> "EventQuerySet":
-        """What anyone may read: public, verified events of published cases.
+        """What anyone may read: public, verified events of published cases; never archived
+        events, nor events of archived cases.
 
         `Event.is_shown_publicly` says the same of one event; change the two together.
         """
-        return self.filter(is_public=True, verification=Event.Verification.VERIFIED).filter(
-            case__is_published=True
-        )
+        return self.filter(
+            is_public=True, verification=Event.Verification.VERIFIED, archived_at__isnull=True
+        ).filter(case__is_published=True, case__archived_at__isnull=True)
 
     def in_date_order(self) -> "EventQuerySet":
         # Events whose date is unknown go last; ties keep the order they were recorded in.
@@ -130,17 +146,12 @@ class EventQuerySet(models.QuerySet):
         return self.prefetch_related(Prefetch("citations", queryset=citations))
 
     def with_people(self) -> "EventQuerySet":
-        """The detainees and charges each kind's details name: one query per relation."""
-        return self.prefetch_related(
-            "status_change__detainees",
-            "legal_proceeding__charges",
-            "legal_proceeding__detainees",
-            "consular_visit__detainees_seen",
-            "access_attempt__detainees",
-        )
+        """The detainees (not archived) and charges each kind's details name: one query per
+        relation."""
+        return self.prefetch_related("legal_proceeding__charges", *named_people(*PEOPLE_RELATIONS))
 
 
-class Event(models.Model):
+class Event(Archivable):
     class Verification(models.TextChoices):
         REPORTED = "reported", _("reported, not yet verified")
         VERIFIED = "verified", _("verified")
@@ -236,7 +247,13 @@ class Event(models.Model):
     def is_shown_publicly(self) -> bool:
         """What `EventQuerySet.public()` selects, for an event already in hand with its case.
         Change the two together."""
-        return self.is_public and self.is_verified and self.case.is_published
+        return (
+            self.is_public
+            and self.is_verified
+            and not self.is_archived
+            and self.case.is_published
+            and not self.case.is_archived
+        )
 
     @property
     def details(self) -> models.Model | None:

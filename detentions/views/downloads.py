@@ -19,25 +19,23 @@ from django.views.decorators.http import require_safe
 from detentions import selectors
 from detentions.dates import FuzzyDate
 from detentions.models import Case, Event, EventKind, Facility, Official
+from detentions.models.timeline import PEOPLE_RELATIONS, named_people
 from detentions.spreadsheets import CsvDownload
 
 SCHEMA = "timeline/1"
 
+
 # The detainees and charges the details name, beyond what `public_timeline()` prefetches: one query
 # each. A relation already prefetched is not fetched again, so this stays right if that one grows.
-_DETAIL_RELATIONS = [
-    "status_change__detainees",
-    "legal_proceeding__detainees",
-    "consular_visit__detainees_seen",
-    "legal_proceeding__charges",
-    "access_attempt__detainees",
-]
+# Archived people are left out (`named_people`).
+def _detail_relations() -> list:
+    return [*named_people(*PEOPLE_RELATIONS), "legal_proceeding__charges"]
 
 
 def _public_case_and_events(slug: str) -> tuple[Case, list[Event]]:
     case = get_object_or_404(selectors.public_cases(), slug=slug)
     events = selectors.public_timeline(case)
-    prefetch_related_objects(events, *_DETAIL_RELATIONS)
+    prefetch_related_objects(events, *_detail_relations())
     return case, events
 
 

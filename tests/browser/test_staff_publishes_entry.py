@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from campaigns.demo import CASE_SLUG
 from campaigns.models import Relative
 from detentions.models import Case, Event, EventKind, Institution, OfficialContact
+from tests.accounts import log_in_with_browser
 from tests.factories import EntryFactory, EventFactory, SourceFactory, StaffUserFactory
 
 pytestmark = pytest.mark.browser
@@ -35,12 +36,10 @@ def test_staff_publish_an_entry_to_the_case_page_and_feed(live_server, page: Pag
     )
     entry = EntryFactory(relative=relative, event=event)
     source = SourceFactory(title="Copy of the letter to the KNB")
-    StaffUserFactory(username="reviewer")
+    reviewer = StaffUserFactory(username="reviewer")
 
-    page.goto(live_server.url + reverse("campaigns:login"))
-    page.get_by_label("Username").fill("reviewer")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    # The password, then the code from the reviewer's authenticator app.
+    log_in_with_browser(page, live_server.url, reviewer)
     page.goto(live_server.url + reverse("staff:home"))
     page.get_by_role("link", name="Letter to the KNB").click()
 

@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from campaigns.models import Invitation, Relative, hash_token
 from campaigns.services import InvitationUnusable, accept_invitation, invite_relative
+from tests.accounts import authenticator, totp_code
 from tests.factories import (
     CaseFactory,
     KinshipFactory,
@@ -317,11 +318,16 @@ class TestLogin:
         )
         assertRedirects(response, case_url)
 
-    def test_staff_land_in_the_admin(self, client, staff_user):
+    def test_staff_land_in_the_admin_once_they_gave_their_code(self, client, staff_user):
+        device = authenticator(staff_user)
         response = client.post(
             reverse("campaigns:login"),
             {"username": "staff", "password": "correct horse battery staple"},
             follow=True,
+        )
+        assert response.redirect_chain[-1][0].startswith(reverse("campaigns:two-factor"))
+        response = client.post(
+            response.redirect_chain[-1][0], {"code": totp_code(device)}, follow=True
         )
         assert response.redirect_chain[-1][0] == reverse("admin:index")
 

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
+from campaigns.access_log import Action, log_access
 from campaigns.models import (
+    AccessLogEntry,
     CorrectionRequest,
     Entry,
     IntakeReport,
@@ -45,8 +47,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CAMPAIGNS_MODELS = [model for model in admin.site._registry if model._meta.app_label == "campaigns"]
-# Relatives make these through their workspace; staff review them, and cannot add them.
-MADE_ELSEWHERE = {Entry, CorrectionRequest, Invitation}
+# Relatives make these through their workspace; staff review them, and cannot add them. The
+# access log is written by the app itself.
+MADE_ELSEWHERE = {Entry, CorrectionRequest, Invitation, AccessLogEntry}
 ADDABLE_MODELS = [model for model in CAMPAIGNS_MODELS if model not in MADE_ELSEWHERE]
 
 
@@ -66,6 +69,7 @@ def campaign():
     CorrectionRequestFactory(entry=entry, text="Janara: the letter went on the 12th.")
     InvitationFactory(relative=kinship.relative, case=kinship.case)
     IntakeReportFactory(who_is_held="Janara's two brothers, held in Nukus")
+    log_access(user=None, action=Action.EXPORTED, record=kinship.relative)
     StaffMember.objects.create(
         user=UserFactory(username="caseworker", is_staff=True),
         organisation=Organisation.objects.get(name="KIBHR"),

@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from campaigns.models import Kinship, Relative, StaffMember
 from detentions.models import Detainee, Facility, Institution, Official
+from tests.accounts import log_in
 from tests.admin_pages import admin_url, page_data, prefixes
 from tests.factories import (
     CaseFactory,
@@ -142,7 +143,7 @@ class TestStaffAddDetainee:
         own = CaseFactory(title="Their own case")
         organisation.cases.add(own)
         client = Client()
-        client.force_login(user)
+        log_in(client, user)
 
         response = add_detainee(client, own, name_latin="Baurjan Keukenov")
 
@@ -170,9 +171,10 @@ class TestStaffAddDetainee:
     ):
         for reference in range(people):
             DetaineeFactory(case=case, reference=f"k{reference}", name_latin="Baurzhan Keukenov")
-        # Session, user, case, reference check, one search per spelling typed (the case of each
-        # match comes with it), the model's constraint checks (three on SQLite), facilities.
-        with django_assert_max_num_queries(10):
+        # Session, user, their authenticator, case, reference check, one search per spelling typed
+        # (the case of each match comes with it), the model's constraint checks (three on SQLite),
+        # facilities.
+        with django_assert_max_num_queries(11):
             response = add_detainee(
                 staff_client, case, name_latin="Baurjan Keukenov", name_original="Бауыржан"
             )

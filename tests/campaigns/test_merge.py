@@ -24,6 +24,7 @@ from detentions.models import (
     StatusChange,
 )
 from detentions.search import find
+from tests.accounts import log_in
 from tests.admin_pages import admin_url
 from tests.factories import (
     CaseFactory,
@@ -73,7 +74,7 @@ def duplicate(case):
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 

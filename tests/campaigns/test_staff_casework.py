@@ -19,6 +19,7 @@ from detentions.models import (
     Source,
     StatusChange,
 )
+from tests.accounts import log_in
 from tests.factories import (
     CaseFactory,
     CitationFactory,
@@ -55,7 +56,7 @@ def detainee(case):
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 
@@ -186,8 +187,9 @@ class TestCasePage:
         self, staff_client, case, rounds, django_assert_num_queries
     ):
         timeline_of_every_kind(case, rounds=rounds)
-        # Session, user, case, detainees, events, citations, five people relations.
-        with django_assert_num_queries(11):
+        # Session, user, their authenticator, case, detainees, events, citations, five people
+        # relations, the archived detainees and events.
+        with django_assert_num_queries(14):
             response = staff_client.get(reverse("staff:case", kwargs={"slug": case.slug}))
         assert response.status_code == 200
 
@@ -456,8 +458,9 @@ class TestHistory:
         detainee.save()
         case.title = "Renamed"
         case.save()
-        # Session, user, case, count, the page's union, one per kind of record on it (11).
-        with django_assert_num_queries(16):
+        # Session, user, their authenticator, case, count, the page's union, one per kind of
+        # record on it (11).
+        with django_assert_num_queries(17):
             response = staff_client.get(reverse("staff:case-history", kwargs={"slug": case.slug}))
         assertContains(response, "Renamed")
 

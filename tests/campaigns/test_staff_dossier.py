@@ -12,6 +12,7 @@ from campaigns.models import StaffMember
 from campaigns.views.staff import dossier
 from detentions.models import Detainee, Event, EventKind, OfficialContact
 from detentions.spreadsheets import neutralise
+from tests.accounts import log_in
 from tests.factories import (
     CaseFactory,
     DetaineeFactory,
@@ -88,7 +89,7 @@ def test_a_limited_case_worker_of_another_organisation_gets_404(client, case, na
     ours.cases.add(case)
     worker = UserFactory(is_staff=True)
     StaffMember.objects.create(user=worker, organisation=theirs, only_own_cases=True)
-    client.force_login(worker)
+    log_in(client, worker)
     assert client.get(url(name, case)).status_code == 404
     # Their own organisation's case opens.
     theirs.cases.add(case)
@@ -156,9 +157,10 @@ def test_dossier_query_count_does_not_grow_with_the_case(staff_client):
     timeline_of_every_kind(small, rounds=1)
     timeline_of_every_kind(large, rounds=4)
     DetaineeFactory.create_batch(5, case=large)
-    # Session and user; case; events with details; citations; participations; people.
-    assert dossier_queries(staff_client, small) == 7
-    assert dossier_queries(staff_client, large) == 7
+    # Session, user and their authenticator; case; the access log's entry; events with details;
+    # citations; participations; people.
+    assert dossier_queries(staff_client, small) == 9
+    assert dossier_queries(staff_client, large) == 9
 
 
 # --- Contact log CSV ---

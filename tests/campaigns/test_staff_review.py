@@ -21,6 +21,7 @@ from detentions.models import (
     OfficialContact,
     Source,
 )
+from tests.accounts import log_in
 from tests.factories import (
     AttachmentFactory,
     CaseFactory,
@@ -110,7 +111,7 @@ def test_a_relative_gets_404_on_every_staff_page(client):
 def test_a_case_worker_of_another_organisation_gets_404_for_the_entry_and_intake(client):
     entry = entry_of()
     report = IntakeReportFactory()
-    client.force_login(limited_worker())
+    log_in(client, limited_worker())
 
     assert client.get(reverse("staff:review-entry", args=[entry.pk])).status_code == 404
     response = client.post(reverse("staff:review-entry", args=[entry.pk]), verify_data(entry))
@@ -126,7 +127,7 @@ def test_a_case_worker_reviews_entries_of_their_organisations_cases(client):
     entry = entry_of()
     user = limited_worker()
     user.staff_member.organisation.cases.add(entry.event.case)
-    client.force_login(user)
+    log_in(client, user)
 
     assertContains(client.get(reverse("staff:home")), "I wrote to the prosecutor")
     assert client.get(reverse("staff:review-entry", args=[entry.pk])).status_code == 200
@@ -221,7 +222,7 @@ def fill_home(n: int) -> None:
 @pytest.mark.parametrize("user_kind", ["superuser", "limited"])
 def test_home_makes_the_same_number_of_queries_for_more_records(client, user_kind):
     user = StaffUserFactory() if user_kind == "superuser" else limited_worker()
-    client.force_login(user)
+    log_in(client, user)
     fill_home(2)
     with CaptureQueriesContext(connection) as small:
         assert client.get(reverse("staff:home")).status_code == 200

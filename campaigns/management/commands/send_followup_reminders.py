@@ -32,7 +32,12 @@ def overdue_contacts(*, today: datetime.date) -> list[OfficialContact]:
     """Contacts still unanswered past their due date, not yet reminded of for that due date."""
     reminded = ReminderSent.objects.filter(event=OuterRef("event"), due_on=OuterRef("reply_due_on"))
     return list(
-        OfficialContact.objects.filter(reply_due_on__lte=today, outcome__in=OVERDUE_OUTCOMES)
+        OfficialContact.objects.filter(
+            reply_due_on__lte=today,
+            outcome__in=OVERDUE_OUTCOMES,
+            event__archived_at__isnull=True,
+            event__case__archived_at__isnull=True,
+        )
         .exclude(Exists(reminded))
         .select_related("event__case", "institution", "official__institution")
         .order_by("reply_due_on", "event_id")

@@ -50,7 +50,7 @@ class Command(BaseCommand):
         # Locked and marked in one transaction: two hosts running it at once announce once.
         with transaction.atomic():
             pending_entries = Entry.objects.select_for_update().filter(
-                staff_notified_at__isnull=True
+                staff_notified_at__isnull=True, event__archived_at__isnull=True
             )
             pending_reports = IntakeReport.objects.select_for_update().filter(
                 staff_notified_at__isnull=True

@@ -29,19 +29,36 @@ from detentions.models import Detainee, Event, EventKind
 @require_safe
 @staff_required
 def case(request: HttpRequest, slug: str) -> HttpResponse:
-    case = case_for_staff(request.user, slug)
+    case = case_for_staff(request.user, slug, with_archived=True)
+    if case.is_archived:
+        # Nothing is worked on in an archived case: it shows only how to restore it.
+        return render(request, "staff/case_detail.html", {"case": case})
     events = (
-        Event.objects.filter(case=case)
+        Event.objects.current()
+        .filter(case=case)
         .with_details()
         .with_sources(public_only=False)
         .with_people()
         .in_date_order()
     )
-    detainees = case.detainees.select_related("facility")
+    detainees = case.detainees.current().select_related("facility")
+    archived = {
+        "detainees": case.detainees.archived().select_related("archived_by"),
+        "events": Event.objects.archived()
+        .filter(case=case)
+        .select_related("archived_by")
+        .order_by("-archived_at", "-pk"),
+    }
     return render(
         request,
         "staff/case_detail.html",
-        {"case": case, "events": events, "detainees": detainees, "kinds": EventKind.choices},
+        {
+            "case": case,
+            "events": events,
+            "detainees": detainees,
+            "archived": archived,
+            "kinds": EventKind.choices,
+        },
     )
 
 
@@ -88,7 +105,11 @@ def event_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    events = Event.objects.select_related("case").filter(case__in=cases_for_staff(request.user))
+    events = (
+        Event.objects.current()
+        .select_related("case")
+        .filter(case__in=cases_for_staff(request.user))
+    )
     event = get_object_or_404(events, pk=pk)
     if request.method != "POST":
         forms = _event_forms(request, event)
@@ -129,9 +150,11 @@ def detainee_add(request: HttpRequest, slug: str) -> HttpResponse:
     detainee = Detainee(case=case)
     form = DetaineeForm(request.POST or None, instance=detainee)
     # Until confirmed, a name matching someone already recorded is shown, not saved.
-    form.duplicate_candidates = Detainee.objects.filter(
-        case__in=cases_for_staff(request.user)
-    ).select_related("case")
+    form.duplicate_candidates = (
+        Detainee.objects.current()
+        .filter(case__in=cases_for_staff(request.user))
+        .select_related("case")
+    )
     if request.method == "POST" and form.is_valid():
         casework_services.save_detainee(detainee=form.instance, read_version=None)
         messages.success(request, _("The detainee was added."))
@@ -142,8 +165,10 @@ def detainee_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def detainee_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    detainees = Detainee.objects.select_related("case").filter(
-        case__in=cases_for_staff(request.user)
+    detainees = (
+        Detainee.objects.current()
+        .select_related("case")
+        .filter(case__in=cases_for_staff(request.user))
     )
     detainee = get_object_or_404(detainees, pk=pk)
     form = DetaineeForm(request.POST or None, instance=detainee)

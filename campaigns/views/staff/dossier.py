@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from campaigns.access_log import Action, log_access
 from campaigns.dossier_forms import DetaineeImportForm
 from campaigns.import_services import ImportRow, import_detainees, importing_detainees
 from campaigns.models import Participation
@@ -53,7 +54,7 @@ def _staff_contact_rows(events: list[Event], *, today: datetime.date) -> list[Co
 
 def dossier_events(case: Case, *, public_only: bool) -> list[Event]:
     """The case's verified events, internal ones too unless `public_only`, in date order."""
-    events = Event.objects.filter(case=case, verification=Event.Verification.VERIFIED)
+    events = Event.objects.current().filter(case=case, verification=Event.Verification.VERIFIED)
     if public_only:
         events = events.filter(is_public=True)
     return list(
@@ -69,6 +70,10 @@ def dossier_events(case: Case, *, public_only: bool) -> list[Event]:
 def dossier(request: HttpRequest, slug: str) -> HttpResponse:
     case = case_for_staff(request.user, slug)
     public_only = request.GET.get("public_only") == "1"
+    # A printable page of internal facts and full names: an export, as the CSV is.
+    log_access(
+        user=request.user, action=Action.EXPORTED, record=case, detail=request.get_full_path()
+    )
     today = timezone.localdate()
     events = dossier_events(case, public_only=public_only)
     context = {
@@ -77,7 +82,7 @@ def dossier(request: HttpRequest, slug: str) -> HttpResponse:
         "today": today,
         "events": events,
         "headline": headline(events, today=today),
-        "detainees": list(case.detainees.select_related("facility")),
+        "detainees": list(case.detainees.current().select_related("facility")),
         "contacts": _staff_contact_rows(events, today=today),
     }
     return render(request, "staff/dossier.html", context)
@@ -134,10 +139,14 @@ def contact_log_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Every official contact of the case, verified or not, public or internal, each marked."""
     case = case_for_staff(request.user, slug)
     events = list(
-        Event.objects.filter(case=case, kind=EventKind.OFFICIAL_CONTACT)
+        Event.objects.current()
+        .filter(case=case, kind=EventKind.OFFICIAL_CONTACT)
         .in_date_order()
         .with_details()
         .prefetch_related(_staff_participations())
+    )
+    log_access(
+        user=request.user, action=Action.EXPORTED, record=case, detail=request.get_full_path()
     )
     download = CsvDownload(f"{case.slug}-contact-log.csv")
     download.writerow([str(column) for column in CONTACT_LOG_COLUMNS])

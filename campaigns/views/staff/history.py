@@ -90,7 +90,8 @@ def diff(new: models.Model, old: models.Model | None) -> list[Change]:
         )
         for change in new.diff_against(old).changes
         # Search keys and versions are kept by the code, not typed: not a change to show.
-        if model._meta.get_field(change.field).editable
+        # Archiving is not typed either, but it is a step staff must see.
+        if model._meta.get_field(change.field).editable or change.field == "archived_at"
     ]
 
 
@@ -184,7 +185,8 @@ def case_changes(case: Case, page_number: str | None):
 @require_safe
 @staff_required
 def case_history(request: HttpRequest, slug: str) -> HttpResponse:
-    case = case_for_staff(request.user, slug)
+    # History keeps every step, archived cases' included.
+    case = case_for_staff(request.user, slug, with_archived=True)
     page, entries = case_changes(case, request.GET.get("page"))
     return render(request, "staff/history.html", {"case": case, "page": page, "entries": entries})
 
@@ -194,13 +196,14 @@ def case_history(request: HttpRequest, slug: str) -> HttpResponse:
 def restore(request: HttpRequest) -> HttpResponse:
     model = casework_services.RESTORABLE.get(request.POST.get("model", ""))
     history_id = request.POST.get("history_id", "")
-    if model is None or not history_id.isdigit():
+    # "²" is a digit to isdigit() but not to int(), nor are 5,000 digits: only a plausible id.
+    if model is None or not (history_id.isascii() and history_id.isdigit()) or len(history_id) > 18:
         raise Http404
     record = model.history.filter(history_id=history_id).first()
     if record is None or record.history_type == "-":
         raise Http404
     case_id = record.id if model is Case else record.case_id
-    case = cases_for_staff(request.user).filter(pk=case_id).first()
+    case = cases_for_staff(request.user, with_archived=True).filter(pk=case_id).first()
     if case is None:
         raise Http404
     casework_services.restore_version(record=record)

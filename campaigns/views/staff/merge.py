@@ -37,7 +37,9 @@ class Candidate:
 def records_for_staff(user: AbstractBaseUser, model: type[Model]) -> QuerySet:
     """The records of `model` this staff member may merge, with what their names are shown with."""
     if model is Detainee:
-        return Detainee.objects.filter(case__in=cases_for_staff(user)).select_related("case")
+        return (
+            Detainee.objects.current().filter(case__in=cases_for_staff(user)).select_related("case")
+        )
     if model is Relative:
         relatives = Relative.objects.prefetch_related("cases")
         if sees_all_cases(user):
@@ -79,7 +81,8 @@ def merge(request: HttpRequest, model: str, pk: int) -> HttpResponse:
         context |= {"query": query, "candidates": _candidates(survivor, others, query)}
         return render(request, "staff/merge.html", context)
 
-    if not chosen.isdigit():
+    # "²" is a digit to isdigit() but not to int(), nor are 5,000 digits: only a plausible id.
+    if not (chosen.isascii() and chosen.isdigit() and len(chosen) <= 18):
         raise Http404
     duplicate = get_object_or_404(others, pk=chosen)
     context |= {"duplicate": duplicate, "duplicate_url": record_url(duplicate)}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from campaigns import review_services
+from campaigns.access_log import Action, log_access
 from campaigns.models import Entry, IntakeReport
 from campaigns.review_forms import (
     AttachForm,
@@ -153,6 +154,13 @@ def review_intake(request: HttpRequest, pk: int) -> HttpResponse:
     except ReviewConflict:
         messages.error(request, _("Someone else already reviewed this report."))
         return redirect("staff:review-intake", pk=report.pk)
+    # The page shows how to reach the person who reported it.
+    log_access(
+        user=request.user,
+        action=Action.VIEWED_CONTACT,
+        record=report,
+        label=report.reporter_name,
+    )
     context = {
         "report": report,
         "is_open": report.state == IntakeReport.State.NEW,

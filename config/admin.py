@@ -1,0 +1,37 @@
+"""The admin site: staff only, and only once their session gave its second factor."""
+
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp.admin import OTPAdminSite
+
+from campaigns import two_factor
+
+
+class AdminSite(OTPAdminSite):
+    """django-otp's admin site (staff whose session is not verified are refused), under the
+    admin's usual name, and with one login for the whole site: ours, which asks for the code
+    and sets up an authenticator app when a staff member has none."""
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+
+    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse("admin:index", current_app=self.name)
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(next_url, reverse("campaigns:login"))
+        if not (user.is_active and user.is_staff):
+            # As on the staff pages: nothing here for anyone else.
+            raise Http404
+        if not two_factor.is_verified(user):
+            return redirect(two_factor.step_url(user, next_url))
+        # An address, never a URL name: redirect() would look up a word such as "home" and fail.
+        return HttpResponseRedirect(next_url)
