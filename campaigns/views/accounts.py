@@ -11,6 +11,7 @@ from django.contrib.auth import login as log_in
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.validators import MaxLengthValidator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy, translate_url
@@ -23,9 +24,21 @@ from campaigns.forms import AcceptInvitationForm, PasswordResetForm
 from campaigns.models import Invitation, hash_token
 
 
+class LoginForm(AuthenticationForm):
+    """Django's, with the username's length checked before anyone is looked up by it: Django
+    sets the field's max_length after creating it, so no validator enforces it, and an oversized
+    name would reach the lockout records' column (a database error, not a form error)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
 class AccountLanguageLoginView(LoginView):
     """Django's login, then the language saved on the account: the next page opens in it."""
 
+    authentication_form = LoginForm
     template_name = "campaigns/login.html"
     redirect_authenticated_user = True
     # FormView would treat PUT as POST.
@@ -64,7 +77,7 @@ def locked_out(request: HttpRequest, response: HttpResponse, credentials: dict) 
     cool_off = get_cool_off(request)
     minutes = math.ceil(cool_off.total_seconds() / 60) if cool_off else 0
     context = {
-        "form": AuthenticationForm(request, initial={"username": username}),
+        "form": LoginForm(request, initial={"username": username}),
         "next": next_url,
         "locked_out_minutes": minutes,
     }

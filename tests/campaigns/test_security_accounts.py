@@ -104,6 +104,15 @@ class TestLockout:
         AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=31))
         assertRedirects(log_in_with_password(client, "aigul"), reverse("campaigns:home"))
 
+    def test_an_oversized_username_is_refused_by_the_form_and_never_counted(self, client):
+        """Found on PostgreSQL: a 300-character name reached the lockout table's column."""
+        response = log_in_with_password(client, "x" * 300)
+
+        assert field_errors(response, "username") == [
+            "Ensure this value has at most 150 characters (it has 300)."
+        ]
+        assert not AccessAttempt.objects.exists()
+
     def test_does_not_tell_whether_the_username_exists(self, client, aigul):
         def pages(username):
             responses = self.fail(client, username, 5)
