@@ -8,7 +8,7 @@ from smtplib import SMTPException
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.urls import reverse
@@ -32,19 +32,30 @@ from campaigns.models import (
     StaffMember,
 )
 from campaigns.services import invite_relative
-from detentions.admin import HTTPS_BY_DEFAULT, EventAdmin, LikelyDuplicatesAdmin, SuperuserDeletes
-from detentions.models import Attachment, Event
+from detentions.admin import (
+    HTTPS_BY_DEFAULT,
+    CaseBoundAdmin,
+    EventAdmin,
+    LikelyDuplicatesAdmin,
+    OffersVisibleChoices,
+    SuperuserDeletes,
+)
+from detentions.models import Attachment, Case, Event
 
 
-class KinshipInline(SuperuserDeletes, admin.TabularInline):
+class KinshipInline(CaseBoundAdmin, SuperuserDeletes, admin.TabularInline):
+    """On a relative's page: their kinships in the cases the user may see."""
+
     model = Kinship
+    case_path = "case"
     fields = ["case", "detainee", "relationship"]
     autocomplete_fields = ["case", "detainee"]
     extra = 1
 
 
 @admin.register(Relative)
-class RelativeAdmin(LikelyDuplicatesAdmin):
+class RelativeAdmin(CaseBoundAdmin, LikelyDuplicatesAdmin):
+    case_path = "cases"
     list_display = ["full_name", "name_display", "preferred_language", "case_titles"]
     list_filter = ["name_display", "preferred_language"]
     search_fields = ["given_name", "family_name", "name_original", "phone", "email"]
@@ -71,7 +82,11 @@ class RelativeAdmin(LikelyDuplicatesAdmin):
     actions = ["invite", "erase"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).prefetch_related("cases")
+        # A relative of a case the user may see may have kin in another case too: that case is
+        # neither listed beside them nor invited to.
+        limit = self.admin_site.cases_limit(request.user)
+        cases = Case.objects.all() if limit is None else Case.objects.filter(pk__in=limit)
+        return super().get_queryset(request).prefetch_related(Prefetch("cases", queryset=cases))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # This page shows the contact details: every showing is logged, after a failed save too.
@@ -104,6 +119,7 @@ class RelativeAdmin(LikelyDuplicatesAdmin):
                     messages.WARNING,
                 )
                 continue
+            # The cases this user may see only (get_queryset).
             cases = sorted(set(relative.cases.all()), key=lambda case: case.title)
             if not cases:
                 self.message_user(
@@ -149,7 +165,8 @@ class RelativeAdmin(LikelyDuplicatesAdmin):
 
 
 @admin.register(Kinship)
-class KinshipAdmin(SuperuserDeletes, admin.ModelAdmin):
+class KinshipAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+    case_path = "case"
     list_display = ["relative", "relationship", "detainee", "case"]
     list_select_related = ["relative", "detainee", "case"]
     list_filter = ["relationship"]
@@ -158,8 +175,26 @@ class KinshipAdmin(SuperuserDeletes, admin.ModelAdmin):
     ordering = ["case", "relative"]
 
 
+class SaysWhoSeesWhat:
+    """For organisations and staff members, which decide the cases each case worker sees: one
+    limited to their organisation's cases reads them here, never changes them (nor lifts their
+    own limit)."""
+
+    def is_limited(self, request: HttpRequest) -> bool:
+        return self.admin_site.cases_limit(request.user) is not None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not self.is_limited(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self.is_limited(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self.is_limited(request) and super().has_delete_permission(request, obj)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(SuperuserDeletes, admin.ModelAdmin):
+class OrganisationAdmin(SaysWhoSeesWhat, OffersVisibleChoices, SuperuserDeletes, admin.ModelAdmin):
     formfield_overrides = HTTPS_BY_DEFAULT
     list_display = ["name", "country", "institution", "website"]
     list_select_related = ["institution"]
@@ -169,9 +204,15 @@ class OrganisationAdmin(SuperuserDeletes, admin.ModelAdmin):
     filter_horizontal = ["cases"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def get_exclude(self, request: HttpRequest, obj: Organisation | None = None) -> list:
+        # Another organisation's cases are not for a limited case worker's eyes.
+        if self.is_limited(request):
+            return [*(super().get_exclude(request, obj) or []), "cases"]
+        return super().get_exclude(request, obj)
+
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(SuperuserDeletes, admin.ModelAdmin):
+class StaffMemberAdmin(SaysWhoSeesWhat, OffersVisibleChoices, SuperuserDeletes, admin.ModelAdmin):
     list_display = ["user", "organisation", "only_own_cases"]
     list_select_related = ["user", "organisation"]
     list_filter = ["only_own_cases", "organisation"]
@@ -180,7 +221,8 @@ class StaffMemberAdmin(SuperuserDeletes, admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SuperuserDeletes, admin.ModelAdmin):
+class ParticipationAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+    case_path = "event__case"
     list_display = ["event", "event_kind", "relative", "organisation", "spokesperson"]
     list_select_related = ["event", "relative", "organisation"]
     list_filter = ["event__kind"]
@@ -199,20 +241,22 @@ class ParticipationAdmin(SuperuserDeletes, admin.ModelAdmin):
         return participation.event.get_kind_display()
 
 
-class ParticipationInline(SuperuserDeletes, admin.TabularInline):
+class ParticipationInline(CaseBoundAdmin, SuperuserDeletes, admin.TabularInline):
     model = Participation
+    case_path = "event__case"
     fields = ["relative", "organisation", "spokesperson"]
     autocomplete_fields = ["relative", "organisation"]
     extra = 1
 
 
-class AttachmentInline(SuperuserDeletes, admin.TabularInline):
+class AttachmentInline(CaseBoundAdmin, SuperuserDeletes, admin.TabularInline):
     """The files a relative sent with an event, each opened through the view that checks access.
 
     Read-only: files arrive through the relatives' workspace, not through the admin.
     """
 
     model = Attachment
+    case_path = "event__case"
     fields = ["file_link", "content_type", "file_size", "uploaded_by", "created_at"]
     readonly_fields = fields
     extra = 0
@@ -253,7 +297,10 @@ class EventWithParticipantsAdmin(EventAdmin):
 
 
 @admin.register(IntakeReport)
-class IntakeReportAdmin(SuperuserDeletes, admin.ModelAdmin):
+class IntakeReportAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+    # A report belongs to no case yet: only staff who see every case read it, as on the staff
+    # pages (a limited case worker sees none).
+    case_path = None
     list_display = ["created_at", "state", "who_is_held_short", "held_since", "reporter_language"]
     list_filter = ["state", "created_at", "reporter_language"]
     # Every field the reporter typed (the language is a choice, not text) and the staff notes.
@@ -339,7 +386,8 @@ def event_link(event: Event) -> str:
 
 
 @admin.register(Entry)
-class EntryAdmin(SuperuserDeletes, admin.ModelAdmin):
+class EntryAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+    case_path = "event__case"
     form = EntryForm
     list_display = ["relative", "event_title", "case", "review_status", "state", "submitted_at"]
     list_select_related = ["relative", "event__case"]
@@ -402,7 +450,8 @@ class CorrectionRequestForm(forms.ModelForm):
 
 
 @admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(SuperuserDeletes, admin.ModelAdmin):
+class CorrectionRequestAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+    case_path = "entry__event__case"
     form = CorrectionRequestForm
     list_display = ["text_short", "entry_event", "relative", "created_at", "resolved"]
     list_select_related = ["entry__event", "entry__relative"]
@@ -454,12 +503,14 @@ class CorrectionRequestAdmin(SuperuserDeletes, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(SuperuserDeletes, admin.ModelAdmin):
+class InvitationAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
     """Invitations are listed, and may be cancelled; the token itself is never stored or shown.
 
     They are issued with the "Invite to their case(s)" action on the relatives' list, which shows
     each link once, to copy.
     """
+
+    case_path = "case"
 
     list_display = ["relative", "case", "created_by", "created_at", "expires_at", "used"]
     list_select_related = ["relative", "case", "created_by"]

@@ -17,9 +17,10 @@ from binascii import unhexlify
 from urllib.parse import urlencode
 
 import django_otp
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -188,6 +189,25 @@ def new_backup_codes(user: AbstractBaseUser) -> list[str]:
 
 def backup_codes_left(user: AbstractBaseUser) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def end_other_sessions(request: HttpRequest, user: AbstractBaseUser) -> int:
+    """Log `user` out everywhere but in this session, and say how many sessions ended.
+
+    Once an app is set up, a session opened with the password alone (on a lost phone, by whoever
+    learnt the password) must not outlive it. Sessions are kept in the database (config/settings.py)
+    and only people with an account have one, so the open ones are read to find theirs.
+    """
+    current = request.session.session_key
+    user_id = user._meta.pk.value_to_string(user)
+    others = Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=current)
+    theirs = [
+        session.session_key
+        for session in others.iterator()
+        if session.get_decoded().get(SESSION_KEY) == user_id
+    ]
+    Session.objects.filter(session_key__in=theirs).delete()
+    return len(theirs)
 
 
 def turn_off(user: AbstractBaseUser) -> None:

@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import flatten_fieldsets, lookup_spawns_duplicates, unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -64,6 +66,103 @@ class SuperuserDeletes:
         super().save_formset(request, form, formset, change)
 
 
+def names_a_record(field: models.Field, value: str) -> bool:
+    """Whether `value` could be a value of `field` (a record number that is a number, and one
+    the database can hold), before anything is looked up by it."""
+    try:
+        field.clean(value, None)
+    except ValidationError:
+        return False
+    return True
+
+
+class ForgivingAutocomplete:
+    """An autocomplete box sent back with a value that can name no record (letters, more
+    digits than the database holds: a forged form) shows nothing chosen, and its field says
+    the choice is not valid. Django's own box looks such a value up as it is, and fails."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        opts = remote.model._meta
+        to_field = opts.get_field(getattr(remote, "field_name", None) or opts.pk.name)
+        return super().optgroups(name, [v for v in value if names_a_record(to_field, v)], attr)
+
+
+class ForgivingAutocompleteSelect(ForgivingAutocomplete, AutocompleteSelect):
+    pass
+
+
+class ForgivingAutocompleteSelectMultiple(ForgivingAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
+class OffersVisibleChoices:
+    """For every admin page and inline whose form offers records of a case (a case, a detainee,
+    an event, a relative...): it offers those of the cases the user may see only, so a case
+    worker limited to their organisation's cases is neither shown another case's records nor
+    able to send one back. Autocomplete boxes search through the same limit (Django asks the
+    offered model's page, `CaseBoundAdmin.get_queryset`) and forgive forged values."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._offered(db_field, request, kwargs, ForgivingAutocompleteSelect)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._offered(db_field, request, kwargs, ForgivingAutocompleteSelectMultiple)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _offered(self, db_field, request: HttpRequest, kwargs: dict, autocomplete: type) -> dict:
+        using = kwargs.get("using")
+        offered_admin = self.admin_site._registry.get(db_field.remote_field.model)
+        if "queryset" not in kwargs and isinstance(offered_admin, CaseBoundAdmin):
+            # In the order the offered model's page lists them, as Django would offer them.
+            queryset = self.get_field_queryset(using, db_field, request)
+            if queryset is None:
+                queryset = db_field.remote_field.model._default_manager.using(using)
+            kwargs["queryset"] = offered_admin.visible(request, queryset)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = autocomplete(db_field, self.admin_site, using=using)
+        return kwargs
+
+
+class CaseBoundAdmin(OffersVisibleChoices):
+    """For every admin page and inline of a case's records: a case worker limited to their
+    organisation's cases sees the records of those cases only, as on the staff pages; another
+    case's record is not found (its existence is not revealed). Superusers and staff who are
+    not limited see every record. Which cases a user may see, the admin site says
+    (config/admin.py): it knows of organisations, this app does not."""
+
+    # The lookup from a record to its case: "case", "event__case", "pk" for a case itself.
+    # None for records of no case yet, which only staff who see every case may read.
+    case_path: str | None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return self.visible(request, super().get_queryset(request))
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        # As on the change page: without the permission, 403 before any record is looked up.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def visible(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        """The records of `queryset` that the user may see."""
+        cases = self.admin_site.cases_limit(request.user)
+        if cases is None:
+            return queryset
+        return queryset.filter(self.of_cases(cases))
+
+    def of_cases(self, cases: QuerySet[Case]) -> Q:
+        """The condition that keeps this model's records of `cases`."""
+        if self.case_path is None:
+            return Q(pk__in=[])
+        condition = Q(**{f"{self.case_path}__in": cases})
+        if lookup_spawns_duplicates(self.model._meta, self.case_path):
+            # Through a many-to-many (a relative's cases): each record once, however many match.
+            return Q(pk__in=self.model._default_manager.filter(condition).values("pk"))
+        return condition
+
+
 # Links typed without a scheme are read as https, as Django 6 will; saying so avoids its warning.
 HTTPS_BY_DEFAULT = {models.URLField: {"assume_scheme": "https"}}
 
@@ -106,7 +205,7 @@ class AdminDuplicateCheckForm(DuplicateCheckForm):
         return format_html("{}<ul>{}</ul>", super().duplicates_message(), listed)
 
 
-class LikelyDuplicatesAdmin(SuperuserDeletes, admin.ModelAdmin):
+class LikelyDuplicatesAdmin(OffersVisibleChoices, SuperuserDeletes, admin.ModelAdmin):
     """For people and bodies: an add page lists the records already there under a similar
     name and saves nothing until "None of these" is ticked; a change page links to merging a
     duplicate into the record (the staff merge page)."""
@@ -117,7 +216,11 @@ class LikelyDuplicatesAdmin(SuperuserDeletes, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if not change:
-            form.duplicate_candidates = self.model._default_manager.all()
+            candidates = self.model._default_manager.all()
+            if isinstance(self, CaseBoundAdmin):
+                # People of cases the user may not see are not offered as likely the same.
+                candidates = self.visible(request, candidates)
+            form.duplicate_candidates = candidates
         return form
 
     def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> list:
@@ -134,8 +237,9 @@ class LikelyDuplicatesAdmin(SuperuserDeletes, admin.ModelAdmin):
 # Cases and the people in them.
 
 
-class DetaineeInline(SuperuserDeletes, admin.TabularInline):
+class DetaineeInline(CaseBoundAdmin, SuperuserDeletes, admin.TabularInline):
     model = Detainee
+    case_path = "case"
     fields = [
         "reference",
         "name_latin",
@@ -155,15 +259,17 @@ class DetaineeInline(SuperuserDeletes, admin.TabularInline):
         return formset
 
 
-class ChargeInline(SuperuserDeletes, admin.TabularInline):
+class ChargeInline(CaseBoundAdmin, SuperuserDeletes, admin.TabularInline):
     model = Charge
+    case_path = "case"
     fields = ["offence", "legal_article"]
     show_change_link = True
     extra = 1
 
 
-class EventInline(SuperuserDeletes, admin.TabularInline):
+class EventInline(CaseBoundAdmin, SuperuserDeletes, admin.TabularInline):
     model = Event
+    case_path = "case"
     fields = [
         "kind",
         "date_precision",
@@ -180,7 +286,8 @@ class EventInline(SuperuserDeletes, admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(SuperuserDeletes, admin.ModelAdmin):
+class CaseAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+    case_path = "pk"  # a case is its own
     list_display = [
         "title",
         "began",
@@ -262,7 +369,8 @@ class CaseAdmin(SuperuserDeletes, admin.ModelAdmin):
 
 
 @admin.register(Detainee)
-class DetaineeAdmin(LikelyDuplicatesAdmin):
+class DetaineeAdmin(CaseBoundAdmin, LikelyDuplicatesAdmin):
+    case_path = "case"
     list_display = ["reference", "name_latin", "case", "status", "facility", "name_display"]
     list_select_related = ["case", "facility"]
     list_filter = [
@@ -285,7 +393,8 @@ class ChargeForm(forms.ModelForm):
 
 
 @admin.register(Charge)
-class ChargeAdmin(SuperuserDeletes, admin.ModelAdmin):
+class ChargeAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+    case_path = "case"
     form = ChargeForm
     list_display = ["offence", "legal_article", "case", "detainee_count"]
     list_select_related = ["case"]
@@ -343,7 +452,8 @@ class OfficialAdmin(LikelyDuplicatesAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SuperuserDeletes, admin.ModelAdmin):
+class SourceAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+    case_path = "citations__event__case"
     formfield_overrides = HTTPS_BY_DEFAULT
     list_display = ["title", "kind", "outlet", "published_on", "is_public"]
     list_select_related = ["outlet"]
@@ -352,9 +462,16 @@ class SourceAdmin(SuperuserDeletes, admin.ModelAdmin):
     date_hierarchy = "published_on"
     autocomplete_fields = ["outlet"]
 
+    def of_cases(self, cases: QuerySet[Case]) -> Q:
+        # A source no event cites yet belongs to no case: whoever added it must find it to
+        # cite it. One cited only in other cases' events stays out of sight.
+        uncited = ~Exists(Citation.objects.filter(source=OuterRef("pk")))
+        return super().of_cases(cases) | uncited
 
-class CitationInline(SuperuserDeletes, admin.TabularInline):
+
+class CitationInline(CaseBoundAdmin, SuperuserDeletes, admin.TabularInline):
     model = Citation
+    case_path = "event__case"
     formset = CitationsFormSet
     fields = ["source", "confidence", "locator"]
     autocomplete_fields = ["source"]
@@ -376,9 +493,10 @@ class DetailFormSet(BaseInlineFormSet):
                     form.add_error(name, OTHER_CASE)
 
 
-class DetailInline(SuperuserDeletes, admin.StackedInline):
+class DetailInline(CaseBoundAdmin, SuperuserDeletes, admin.StackedInline):
     """An event's typed details: exactly one, required, for the kinds that have details."""
 
+    case_path = "event__case"
     formset = DetailFormSet
     min_num = 1
     max_num = 1
@@ -445,7 +563,8 @@ DETAIL_INLINES = {
 
 
 @admin.register(Event)
-class EventAdmin(SuperuserDeletes, admin.ModelAdmin):
+class EventAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+    case_path = "case"
     list_display = ["title", "date", "kind", "case", "source_count", "is_public", "verification"]
     list_select_related = ["case"]
     list_filter = [

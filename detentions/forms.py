@@ -61,6 +61,18 @@ class DateInput(forms.DateInput):
         return super().format_value(value)
 
 
+class QueryInput(forms.SearchInput):
+    """The search box. A query longer than the box takes (typed into the address) is refused
+    with the error beside the box, which shows only as much of it as the box would take: a
+    100 KB query is not sent back whole."""
+
+    def format_value(self, value) -> str | None:
+        value = super().format_value(value)
+        if value is not None and "maxlength" in self.attrs:
+            return value[: int(self.attrs["maxlength"])]
+        return value
+
+
 class SearchForm(forms.Form):
     """A name to search for and the filters beside it, on the public and the staff search.
 
@@ -72,7 +84,7 @@ class SearchForm(forms.Form):
         label=_("Name"),
         required=False,
         max_length=200,
-        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+        widget=QueryInput(attrs={"autocomplete": "off"}),
     )
     status = forms.ChoiceField(label=_("Case status"), required=False)
     country = forms.ChoiceField(label=_("Detained in"), required=False)

@@ -11,17 +11,20 @@ from django.contrib.auth import login as log_in
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.cache import cache
 from django.core.validators import MaxLengthValidator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns import languages, services, two_factor
 from campaigns.forms import AcceptInvitationForm, PasswordResetForm
 from campaigns.models import Invitation, hash_token
+from campaigns.views.intake import RATE_WINDOW, address_hash, client_address
 
 
 class LoginForm(AuthenticationForm):
@@ -91,9 +94,31 @@ def locked_out(request: HttpRequest, response: HttpResponse, credentials: dict) 
 logout = LogoutView.as_view()
 
 
+# Links asked for from one address in RATE_WINDOW: enough for a typo or two, too few to fill
+# someone's inbox with them.
+PASSWORD_RESETS_PER_HOUR = 5
+
+
+def counted_password_reset(request: HttpRequest) -> int:
+    """Count one more link asked for from the request's address; the count in this window.
+
+    Counted in the cache, by a keyed hash of the address: a count lost with the cache only lifts
+    the limit early, and nothing else is kept of the request.
+    """
+    key = f"password-reset:{address_hash(client_address(request))}"
+    window = int(RATE_WINDOW.total_seconds())
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between the two calls
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Ask for a link to set a new password. The next page is the same whether or not an account
-    has that address, so the form cannot be used to find out who has an account."""
+    has that address, so the form cannot be used to find out who has an account. Each address
+    (of the sender, as for the report form) may ask a few times an hour."""
 
     template_name = "campaigns/password_reset.html"
     form_class = PasswordResetForm
@@ -101,6 +126,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "campaigns/email/password_reset_body.txt"
     success_url = reverse_lazy("campaigns:password-reset-sent")
     http_method_names = ["get", "head", "post", "options"]
+
+    def form_valid(self, form):
+        if counted_password_reset(self.request) > PASSWORD_RESETS_PER_HOUR:
+            form.add_error(
+                None,
+                _(
+                    "Too many links have been asked for from your connection in the last hour, "
+                    "so no e-mail was sent. Please try again in an hour."
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(int(RATE_WINDOW.total_seconds()))
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -79,6 +79,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         device, codes = two_factor.add_authenticator(user, key=key, accepted=form.accepted)
         two_factor.finish_login(request, user, device)
+        two_factor.end_other_sessions(request, user)
         # Shown once, here: no page shows them again.
         return render(
             request, "campaigns/two_factor_backup_codes.html", {"codes": codes, "next": goal}

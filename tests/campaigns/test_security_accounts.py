@@ -12,6 +12,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -463,6 +465,24 @@ class TestRelativesMayTurnItOn:
         assert logged_in_user_id(client) == str(aigul.user.pk)
         assert client.get(reverse("campaigns:home")).status_code == 200
 
+    def test_turning_it_on_logs_out_every_other_session(self, client, aigul, staff):
+        """A phone that was lost, or whoever learnt the password, is logged out; this session
+        and other people's stay."""
+        elsewhere = Client()
+        elsewhere.force_login(aigul.user)
+        someone_else = log_in(Client(), staff)
+        client.force_login(aigul.user)
+        client.get(reverse("campaigns:two-factor-setup"))
+        key = bytes.fromhex(client.session[two_factor.SETUP_KEY]["key"])
+
+        client.post(reverse("campaigns:two-factor-setup"), {"code": f"{TOTP(key).token():06d}"})
+
+        assert logged_in_user_id(client) == str(aigul.user.pk)
+        assert client.get(reverse("campaigns:home")).status_code == 200
+        assert logged_in_user_id(elsewhere) is None
+        assert elsewhere.get(reverse("campaigns:home")).url.startswith(reverse(LOGIN))
+        assert someone_else.get(reverse("staff:home")).status_code == 200
+
     def test_turning_it_off_needs_a_right_code(self, client, aigul):
         device = authenticator(aigul.user)
         log_in(client, aigul.user)
@@ -549,6 +569,34 @@ class TestPasswordReset:
         response = client.get(link, follow=True)
         assertContains(response, '<html lang="ru">')
         assertContains(response, 'name="new_password1"')
+
+    def test_an_address_may_ask_five_times_an_hour(self, client, aigul):
+        cache.clear()  # no count left by another test
+        for _ in range(5):
+            sent = self.ask(client, "aigul@example.org")
+            assertRedirects(sent, reverse("campaigns:password-reset-sent"))
+
+        refused = self.ask(client, "aigul@example.org")
+
+        assert refused.status_code == 429
+        assert refused["Retry-After"] == "3600"
+        assertContains(
+            refused,
+            "Too many links have been asked for from your connection in the last hour, so no "
+            "e-mail was sent. Please try again in an hour.",
+            status_code=429,
+        )
+        assertContains(refused, 'value="aigul@example.org"', status_code=429)
+        assert len(mail.outbox) == 5
+        # Whatever address is typed: the count is the sender's.
+        assert self.ask(client, "nobody@example.org").status_code == 429
+        elsewhere = client.post(
+            reverse("campaigns:password-reset"),
+            {"email": "aigul@example.org"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+        assertRedirects(elsewhere, reverse("campaigns:password-reset-sent"))
+        assert len(mail.outbox) == 6
 
     def test_refuses_other_methods(self, client):
         for name in ("campaigns:password-reset", "campaigns:password-reset-sent"):

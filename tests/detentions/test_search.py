@@ -9,6 +9,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from detentions.models import CaseStatus, ConsularVisit, EventKind, NameDisplay, StatusChange
+from tests.accounts import log_in
 from tests.factories import (
     CaseFactory,
     DetaineeFactory,
@@ -386,3 +387,34 @@ class TestPage:
         for kind in ("cases", "people", "institutions", "officials", "facilities"):
             assert section(response, kind), kind
         assert section(response, "people").startswith(f"People ({2 * size})")
+
+
+class TestAnOverlongQuery:
+    """Typed into the address (the box itself takes 200 characters): refused beside the box, no
+    search run, and not sent back whole. Django's message is translated already."""
+
+    @pytest.mark.parametrize("page", ["detentions:search", "staff:search"])
+    def test_is_refused_and_not_sent_back(self, client, staff_user, nukus, page):
+        log_in(client, staff_user)
+        query = " ".join(["Keukenov"] * 11_112)  # 100,007 characters
+
+        response = client.get(reverse(page), {"q": query})
+
+        text = response.content.decode()
+        assert response.status_code == 200
+        assertContains(response, 'id="id_q_error"')
+        assertContains(response, "Ensure this value has at most 200 characters (it has 100007).")
+        assert kinds_found(response) == []
+        assertNotContains(response, "Nothing public matches")
+        # As much as the box takes, in the box; not in each link to the page in other languages.
+        (shown,) = re.findall(r'name="q" value="([^"]*)"', text)
+        assert shown == query[:200]
+        assert "Keukenov " * 23 not in text  # 207 characters
+        assert "q=Keukenov" not in text and "q%3DKeukenov" not in text
+        assert len(response.content) < 30_000, len(response.content)
+
+    def test_the_longest_query_the_box_takes_is_searched(self, client, nukus):
+        response = search(client, "K" * 200)
+
+        assertNotContains(response, 'id="id_q_error"')
+        assertContains(response, "Nothing public matches")

@@ -1,7 +1,7 @@
 """The site's URLs plus views that fail, for the error page tests (DEBUG off)."""
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -17,4 +17,13 @@ def suspicious(request: HttpRequest) -> HttpResponse:
     raise SuspiciousOperation(f"{MARKER} {settings.SECRET_KEY}")
 
 
-urlpatterns = [path("boom/", boom), path("suspicious/", suspicious), *site]
+def forbidden(request: HttpRequest) -> HttpResponse:
+    raise PermissionDenied(f"{MARKER} {settings.SECRET_KEY}")
+
+
+urlpatterns = [
+    path("boom/", boom),
+    path("suspicious/", suspicious),
+    path("forbidden/", forbidden),
+    *site,
+]

@@ -394,15 +394,13 @@ TARGETS = [
         values=short,
     ),
     Target("admin new case", "staff", fixed("admin:detentions_case_add")),
-    # Only the kind in its address: Django's own autocomplete widget fails (500) on a forged
-    # record number in the form, which only a staff member could send.
+    # Its form too: a forged record number in an autocomplete box is refused as a choice.
     Target(
         "admin new event",
         "staff",
         fixed("admin:detentions_event_add"),
         params=("kind",),
         values=short,
-        forms=False,
     ),
     Target("admin login", "staff", fixed("admin:login"), params=("next",)),
 ]
@@ -499,6 +497,16 @@ def test_a_made_up_record_id_is_not_found(world, value):
     assert client.post(merge, {"duplicate": value}).status_code == 404
     restore = {"model": "detentions.detainee", "history_id": value}
     assert client.post(reverse("staff:restore"), restore).status_code == 404
+
+
+@pytest.mark.parametrize("value", [*NOT_AN_ID, "99999999999999999999", "letters"])
+def test_a_made_up_record_in_an_admin_autocomplete_box_is_asked_for_again(world, value):
+    client = visitor(world, "staff")
+    data = {"case": value, "kind": EventKind.NOTE, "title": "A note"}
+    response = client.post(reverse("admin:detentions_event_add") + "?kind=note", data)
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert not Event.objects.filter(title="A note").exists()
 
 
 @pytest.mark.parametrize("value", ["i²", "o²", "i" + "9" * 5000])

@@ -17,6 +17,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from campaigns import services
 from campaigns.models import Relative, StaffMember
@@ -137,6 +138,60 @@ def test_an_error_in_a_view_shows_no_details(world, path, status):
     assert_plain_error_page(response, status)
     if status == 500:
         assert "Something went wrong on our side" in response.content.decode()
+
+
+# Our own pages for what Django would answer in English with its own words, each in plain words:
+# what happened, what to do. None repeats the address, which could name something unpublished:
+# their links to other languages lead to the home page (the 400 page, which stands alone like
+# the 500 page, has none).
+OUR_ERROR_PAGES = {
+    400: "Request not understood",
+    403: "You may not open this page",
+    "csrf": "The form could not be sent",
+}
+
+
+def refused(page, client: Client, prefix: str = ""):
+    if page == "csrf":
+        # A form sent without its token (expired, or its cookie blocked), to an address that
+        # names something: it is not repeated.
+        path = reverse("detentions:case-detail", kwargs={"slug": f"{MARKER}-draft"})
+        data = {"who_is_held": secret("posted")}
+        return client.post(f"{prefix}{path}?{MARKER}", data)
+    path = {400: "/suspicious/", 403: "/forbidden/"}[page]
+    return client.get(f"{prefix}{path}?q={MARKER}")
+
+
+@pytest.mark.urls("tests.security.error_urls")
+@pytest.mark.parametrize("page", list(OUR_ERROR_PAGES))
+def test_our_error_pages_say_what_happened_and_repeat_nothing(settings, world, page):
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False, enforce_csrf_checks=True)
+
+    response = refused(page, client)
+
+    assert_plain_error_page(response, 403 if page == "csrf" else page)
+    text = response.content.decode()
+    assertContains(response, f"<h1>{OUR_ERROR_PAGES[page]}</h1>", status_code=response.status_code)
+    if page == "csrf":
+        assert "Nothing was saved." in text
+    if page != 400:
+        # Every language's version of an error page is the home page's.
+        assertContains(response, 'href="/language/ru/?next=%2F"', status_code=403)
+    for tell in ["DEBUG", "CSRF verification failed", "/suspicious/", "/forbidden/", "Forbidden"]:
+        assert tell not in text, f"{page} page shows {tell!r}"
+
+
+def test_a_refused_form_is_explained_in_the_language_of_its_address(settings, world):
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True)
+
+    response = refused("csrf", client, prefix="/ru")
+
+    # The words are English until their translations are merged; the page is the Russian one.
+    assert_plain_error_page(response, 403)
+    assertContains(response, '<html lang="ru">', status_code=403)
+    assertContains(response, 'href="/ru/language/kk/?next=%2Fru%2F"', status_code=403)
 
 
 # --- E-mails ---
