@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check messages ci install install-dev install-node clean
+.PHONY: run test lint format migrations-check messages ci bench install install-dev install-node clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,13 @@ messages: install-dev
 
 ci:
 	bash .ci/run
+
+# The load benchmark (bench/run.py): gunicorn with production settings, driven by wrk
+# (`apt-get install wrk`), on the PostgreSQL database DATABASE_URL names (SQLite is refused):
+#   DATABASE_URL=postgres://user:password@127.0.0.1:5432/detentions_bench make bench
+# Options go in BENCH_ARGS, e.g. BENCH_ARGS="--duration 30 --workers 3". Writes bench/results.md.
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache test-results

@@ -6,12 +6,14 @@ An archive (.zip, or .tar.gz / .tgz) holds:
   of each file;
 - `data.json`: every row of every table, in Django's JSON fixture format, table by table and row
   by row in key order, so that the same database always gives the same file;
-- `media/...`: every file under MEDIA_ROOT (the attachments), under its own path.
+- `media/...`: every file of the attachments' storage (`default_storage`: MEDIA_ROOT, or the
+  object storage that STORAGES["default"] names), under its own name there.
 
 Every table is exported (the apps', accounts, groups, two-factor devices, login records, the
 admin's log, the access log and every change history) except what `migrate` makes in every
 database (content types and permissions: rows point at them by their natural keys, which are the
-same everywhere) and sessions. A new model is exported without a change here.
+same everywhere), sessions and the page cache's version. A new model is exported without a
+change here.
 
 Restoring needs an empty database, freshly migrated: rows already there would clash with the
 archive's, or silently mix with them.
@@ -21,6 +23,7 @@ import datetime
 import gzip
 import hashlib
 import json
+import posixpath
 import shutil
 import tarfile
 import tempfile
@@ -29,11 +32,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JsonSerializer
@@ -46,8 +51,9 @@ MEDIA = "media"
 
 # Made by `migrate` in every database, and found again there by natural key.
 MADE_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
-# Only while someone is logged in.
-NOT_KEPT = {"sessions.session"}
+# Only while someone is logged in; and the moment public content last changed, which only names
+# cached pages (a restore is itself a change).
+NOT_KEPT = {"sessions.session", "detentions.contentversion"}
 # Made by a migration (the "case worker" group): replaced by the archive's on restore.
 REPLACED_ON_RESTORE = {"auth.group"}
 
@@ -140,17 +146,26 @@ def _rows() -> Iterator[models.Model]:
         yield from model._base_manager.order_by("pk").iterator(chunk_size=2000)
 
 
-def _media_files(root: Path) -> list[tuple[str, Path]]:
-    if not root.is_dir():
-        return []
-    return sorted(
-        (path.relative_to(root).as_posix(), path) for path in root.rglob("*") if path.is_file()
-    )
+def _stored_files() -> list[str]:
+    """Every file's name in the attachments' storage, through the storage API, so that a backup
+    reads object storage as it reads MEDIA_ROOT."""
+
+    def walk(folder: str) -> Iterator[str]:
+        try:
+            folders, files = default_storage.listdir(folder)
+        except FileNotFoundError:  # no MEDIA_ROOT yet: nothing was ever uploaded
+            return
+        for name in files:
+            yield posixpath.join(folder, name)
+        for name in folders:
+            yield from walk(posixpath.join(folder, name))
+
+    return sorted(walk(""))
 
 
-def _sha256(path: Path) -> str:
+def _sha256(name: str) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as file:
+    with default_storage.open(name, "rb") as file:
         for chunk in iter(lambda: file.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -196,18 +211,25 @@ class _Writer:
             )
 
     def add(self, name: str, source: Path) -> None:
+        with source.open("rb") as file:
+            self._add(name, file, source.stat().st_size)
+
+    def add_stored(self, name: str, stored: str) -> None:
+        with default_storage.open(stored, "rb") as file:
+            self._add(name, file, default_storage.size(stored))
+
+    def _add(self, name: str, file: BinaryIO, size: int) -> None:
         if self.as_zip:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            with source.open("rb") as file, self.zip.open(info, "w") as entry:
+            with self.zip.open(info, "w") as entry:
                 shutil.copyfileobj(file, entry)
         else:
             info = tarfile.TarInfo(name)
-            info.size = source.stat().st_size
+            info.size = size
             info.mode = 0o644
-            with source.open("rb") as file:
-                self.tar.addfile(info, file)
+            self.tar.addfile(info, file)
 
     def close(self) -> None:
         if self.as_zip:
@@ -219,10 +241,9 @@ class _Writer:
 
 
 def export_archive(path: Path) -> Summary:
-    """Write the database and MEDIA_ROOT's files to `path`; return what it holds."""
+    """Write the database and the stored files to `path`; return what it holds."""
     check_archive_name(path)
     summary = Summary()
-    media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as work:
         data = Path(work) / DATA
         # One transaction: the rows of every table as they were at one moment.
@@ -235,8 +256,8 @@ def export_archive(path: Path) -> Summary:
             for model in exported_models():
                 summary.tables[model._meta.label_lower] = model._base_manager.count()
             BackupSerializer().serialize(_rows(), stream=stream, cls=FullPrecisionEncoder)
-        files = _media_files(media_root)
-        summary.files = {name: _sha256(source) for name, source in files}
+        files = _stored_files()
+        summary.files = {name: _sha256(name) for name in files}
         manifest = Path(work) / MANIFEST
         manifest.write_text(
             json.dumps(
@@ -257,8 +278,8 @@ def export_archive(path: Path) -> Summary:
         try:
             writer.add(MANIFEST, manifest)
             writer.add(DATA, data)
-            for name, source in files:
-                writer.add(f"{MEDIA}/{name}", source)
+            for name in files:
+                writer.add_stored(f"{MEDIA}/{name}", name)
         finally:
             writer.close()
         # Only a finished archive takes the name: a failure halfway leaves no half backup.
@@ -267,8 +288,8 @@ def export_archive(path: Path) -> Summary:
 
 
 def _safe_media_name(name: str) -> str | None:
-    """The path under MEDIA_ROOT of a `media/...` entry; None for anything that could land
-    elsewhere (absolute, `..`, backslashes)."""
+    """The name in the storage (the path under MEDIA_ROOT) of a `media/...` entry; None for
+    anything that could land elsewhere (absolute, `..`, backslashes)."""
     posix = PurePosixPath(name)
     if "\\" in name or posix.is_absolute() or ".." in posix.parts or len(posix.parts) < 2:
         return None
@@ -304,7 +325,7 @@ class _Reader:
         return extracted.read()
 
     def media(self) -> dict[str, str]:
-        """Each file's path under MEDIA_ROOT, by its name in the archive."""
+        """Each file's name in the storage, by its name in the archive."""
         files = {}
         for name, entry in self.names.items():
             if name in (DATA, MANIFEST) or name.endswith("/"):
@@ -335,9 +356,9 @@ def database_holdings() -> dict[str, int]:
 
 
 def import_archive(path: Path, *, dry_run: bool = False) -> Summary:
-    """Restore an archive written by `export_archive` into this (empty) database and
-    MEDIA_ROOT. All or nothing: on any error the database is left as it was, and so is
-    MEDIA_ROOT."""
+    """Restore an archive written by `export_archive` into this (empty) database and the
+    attachments' storage. All or nothing: on any error the database is left as it was, and so
+    is the storage."""
     check_archive_name(path)
     reader = _Reader(path)
     try:
@@ -346,7 +367,6 @@ def import_archive(path: Path, *, dry_run: bool = False) -> Summary:
             raise BackupError(
                 f"{path}: format {manifest.get('format')!r}, this version reads {FORMAT!r}."
             )
-        media_root = Path(settings.MEDIA_ROOT)
         files = reader.media()
         expected = manifest.get("files", {})
         if set(files.values()) != set(expected):
@@ -362,15 +382,15 @@ def import_archive(path: Path, *, dry_run: bool = False) -> Summary:
                 "into an empty database (create one, run `manage.py migrate`, then import). "
                 f"Rows found in: {listed}."
             )
-        clashes = sorted(target for target in files.values() if (media_root / target).exists())
+        clashes = sorted(target for target in files.values() if default_storage.exists(target))
         if clashes:
             raise BackupError(
-                f"MEDIA_ROOT ({media_root}) already holds {clashes[0]}"
+                f"The attachments' storage (MEDIA_ROOT) already holds {clashes[0]}"
                 + (f" and {len(clashes) - 1} more" if len(clashes) > 1 else "")
-                + ": restore into an empty MEDIA_ROOT."
+                + ": restore into an empty one."
             )
         summary = Summary(tables=manifest.get("tables", {}), files=expected)
-        written: list[Path] = []
+        written: list[str] = []
         with tempfile.TemporaryDirectory() as work, transaction.atomic():
             data = Path(work) / DATA
             data.write_bytes(reader.read(DATA))
@@ -386,14 +406,14 @@ def import_archive(path: Path, *, dry_run: bool = False) -> Summary:
                     content = reader.read(name)
                     if hashlib.sha256(content).hexdigest() != expected[target]:
                         raise BackupError(f"{path}: {name} is damaged (its checksum differs).")
-                    destination = media_root / target
-                    destination.parent.mkdir(parents=True, exist_ok=True)
-                    with destination.open("xb") as file:
-                        written.append(destination)
-                        file.write(content)
+                    saved = default_storage.save(target, ContentFile(content))
+                    written.append(saved)
+                    if saved != target:
+                        # Another process stored a file of that name since the check above.
+                        raise BackupError(f"The attachments' storage already holds {target}.")
             except BaseException:
-                for destination in written:
-                    destination.unlink(missing_ok=True)
+                for name in written:
+                    default_storage.delete(name)
                 raise
         return summary
     finally:

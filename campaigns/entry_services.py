@@ -38,6 +38,7 @@ from detentions.models import (
     Official,
     OfficialContact,
 )
+from detentions.page_cache import note_public_change
 from detentions.uploads import CleanedUpload, store_attachment
 
 
@@ -384,6 +385,7 @@ def withdraw_entry(*, entry: Entry) -> Entry:
         entry.state = Entry.State.WITHDRAWN
         entry.save(update_fields=["state", "updated_at"])
         Event.objects.filter(pk=entry.event_id).update(is_public=False)
+        note_public_change()  # update() sends no signal to the page cache
     return entry
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from detentions.models import Case, Detainee, Facility
+from detentions.page_cache import note_public_change
 
 COLUMNS = [
     "reference",
@@ -184,6 +185,7 @@ def importing_detainees(
                 default_user=user,
                 default_change_reason=_("bulk import"),
             )
+            note_public_change()  # bulk_create sends no signal to the page cache
     except IntegrityError:
         # Someone added one of these references between the check and the import.
         result.errors.append(

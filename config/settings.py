@@ -6,6 +6,7 @@ stops start-up with a message naming the variable.
 
 import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from csp.constants import NONE, SELF
@@ -119,9 +120,68 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Name search (detentions/search.py) takes candidates from pg_trgm's index down to this
     # word similarity, below the default 0.6, so that two typing errors still find a name; the
     # ranking that follows decides what is a match.
+    # The timeline's query joins every kind of details and what they name (some 20 tables):
+    # searching every join order took PostgreSQL 50-65 ms to plan a query it runs in 4 ms. Up to
+    # three tables at a time are reordered; beyond that the joins run in the order Django writes
+    # them, the event first, which is the order that query wants (plan: 4 ms).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c pg_trgm.word_similarity_threshold=0.3"
+        "-c pg_trgm.word_similarity_threshold=0.3 -c join_collapse_limit=3"
     )
+
+# --- Cache -------------------------------------------------------------------------------------
+# Every process of the site should share one cache, or each builds and keeps its own copy of every
+# page (never a stale one: page keys change in the database). One process (`make run`, the tests):
+# local memory, the default. Several processes or
+# machines: Redis, CACHE_URL=redis://host:6379/1 (rediss:// over TLS). Emptying it loses nothing
+# that matters: sessions, login lockouts (django-axes) and the report form's limit are kept in the
+# database, which every process shares; only the password-reset form's hourly counts start over.
+_CACHE_SCHEMES = {"locmemcache", "dummycache", "redis", "rediss"}
+_cache_url = env.str("CACHE_URL", default="").strip() or "locmemcache://"
+_cache_parts = urlparse(_cache_url)
+try:
+    _cache_ok = _cache_parts.scheme in _CACHE_SCHEMES and _cache_parts.port != 0
+except ValueError:  # a port that is not a number
+    _cache_ok = False
+if _cache_ok and _cache_parts.scheme.startswith("redis"):
+    # A server and a database number, or the path of a unix socket.
+    _cache_ok = (
+        re.fullmatch(r"/?\d*", _cache_parts.path) is not None
+        if _cache_parts.hostname
+        else len(_cache_parts.path) > 1
+    )
+if not _cache_ok:
+    # The URL is not repeated: it may hold Redis's password.
+    raise ImproperlyConfigured(
+        "CACHE_URL must be redis://host:port/db (rediss:// with TLS, redis:///path/to/socket), "
+        "locmemcache:// or dummycache://."
+    )
+CACHES = {"default": env.cache_url_config(_cache_url)}
+if _cache_parts.scheme.startswith("redis"):
+    # A Redis that stops answering makes a request fail after a few seconds instead of hanging.
+    _cache_options = CACHES["default"].setdefault("OPTIONS", {})
+    _cache_options.setdefault("socket_connect_timeout", 5)
+    _cache_options.setdefault("socket_timeout", 5)
+# Two sites sharing one Redis database keep apart by a prefix on every key.
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="").strip()
+if not re.fullmatch(r"[\w.:-]*", CACHE_KEY_PREFIX):
+    raise ImproperlyConfigured(
+        f"CACHE_KEY_PREFIX may hold letters, digits and . : _ - only, not {CACHE_KEY_PREFIX!r}."
+    )
+if CACHE_KEY_PREFIX:
+    CACHES["default"]["KEY_PREFIX"] = CACHE_KEY_PREFIX
+# Public pages are also kept in each process's own memory, in front of a shared Redis: their keys
+# never name stale content (detentions/page_cache.py), and a hit then costs no round trip. A
+# hundred pages of at most some 150 KB each keep a worker well under 200 MB.
+CACHES["pages_in_process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages-in-process",
+    "OPTIONS": {"MAX_ENTRIES": 100},
+}
+# Sessions stay in the database (Django's default, said here because it is a choice): every
+# process reads them there, they survive a restart or an emptied Redis, and a login there is
+# not lost to Redis evicting keys when its memory is full. Only logged-in relatives and staff
+# have one, so reading it costs one query per request for few people.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -272,6 +332,10 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# Public pages, feeds and downloads are cached whole under keys that change with any public edit
+# (detentions/page_cache.py), in the cache CACHE_URL selects. Off only to measure without it.
+PUBLIC_PAGE_CACHE = strict_bool("PUBLIC_PAGE_CACHE", default=True)
 
 LOGGING = {
     "version": 1,

@@ -21,10 +21,6 @@ from detentions.models import Case, Event
 FEED_LENGTH = 100
 
 
-def _newest_first(events: list[Event]) -> list[Event]:
-    return sorted(events, key=lambda event: (event.updated_at, event.pk), reverse=True)
-
-
 class _TimelineFeed(Feed):
     feed_type = Atom1Feed
 
@@ -111,4 +107,10 @@ class CaseFeed(_TimelineFeed):
         return case.get_absolute_url()
 
     def items(self, case: Case) -> list[Event]:
-        return _newest_first(selectors.public_timeline(case))[:FEED_LENGTH]
+        return list(
+            Event.objects.public()
+            .filter(case=case)
+            .select_related("case")
+            .with_sources(public_only=True)
+            .order_by("-updated_at", "-id")[:FEED_LENGTH]
+        )

@@ -6,7 +6,7 @@ and facilities that a public page names. Relatives are never searched here.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ from detentions.models import (
     Official,
     OfficialContact,
 )
+from detentions.models.timeline import shown_publicly
 from detentions.search import SHOWN, Match, find
 from detentions.selectors import public_institutions
 
@@ -82,11 +83,11 @@ def searchable_people() -> QuerySet[Detainee]:
 def searchable_officials() -> QuerySet[Official]:
     """Officials a public event names (a contact's addressee, a visiting consul), each with
     whether their institution has a public page to link to."""
-    public_events = Event.objects.public()
+    shown = shown_publicly("event__")
     return (
         Official.objects.filter(
-            Q(pk__in=OfficialContact.objects.filter(event__in=public_events).values("official"))
-            | Q(pk__in=ConsularVisit.objects.filter(event__in=public_events).values("consul"))
+            Exists(OfficialContact.objects.filter(shown, official=OuterRef("pk")))
+            | Exists(ConsularVisit.objects.filter(shown, consul=OuterRef("pk")))
         )
         .select_related("institution")
         .annotate(
@@ -97,11 +98,11 @@ def searchable_officials() -> QuerySet[Official]:
 
 def searchable_facilities() -> QuerySet[Facility]:
     """Where someone of a published case is held, or where a public event took place."""
-    public_events = Event.objects.public()
+    shown = shown_publicly("event__")
     return Facility.objects.filter(
-        Q(pk__in=searchable_people().values("facility"))
-        | Q(pk__in=ConsularVisit.objects.filter(event__in=public_events).values("facility"))
-        | Q(pk__in=AccessAttempt.objects.filter(event__in=public_events).values("facility"))
+        Exists(searchable_people().filter(facility=OuterRef("pk")))
+        | Exists(ConsularVisit.objects.filter(shown, facility=OuterRef("pk")))
+        | Exists(AccessAttempt.objects.filter(shown, facility=OuterRef("pk")))
     )
 
 

@@ -23,7 +23,7 @@ SHOWN = 20
 
 @TextField.register_lookup
 class WordSimilarTo(Lookup):
-    """`key__word_similar_to=query`: pg_trgm's `query <% key`, which the GIN index answers."""
+    """`key__word_similar_to=query`: pg_trgm's `query <% key`, which the GiST index answers."""
 
     lookup_name = "word_similar_to"
 
@@ -33,8 +33,12 @@ class WordSimilarTo(Lookup):
         return f"{rhs} <%% {lhs}", [*rhs_params, *lhs_params]
 
 
-class WordSimilarity(Func):
-    function = "word_similarity"
+class WordDistance(Func):
+    """pg_trgm's `query <<-> key`: 1 − word similarity, which a GiST index orders by, nearest
+    first, without scoring every record that matches."""
+
+    arg_joiner = " <<-> "
+    template = "(%(expressions)s)"
     output_field = FloatField()
 
 
@@ -80,11 +84,9 @@ def find(
 
 def _candidates(records: QuerySet, key: str, key_field: str) -> QuerySet:
     if connection.vendor == "postgresql":
-        return (
-            records.filter(**{f"{key_field}__word_similar_to": key})
-            .annotate(search_rank=WordSimilarity(Value(key), F(key_field)))
-            .order_by("-search_rank")[:CANDIDATES]
-        )
+        return records.filter(**{f"{key_field}__word_similar_to": key}).order_by(
+            WordDistance(Value(key), F(key_field))
+        )[:CANDIDATES]
     # SQLite: any record sharing a three-letter piece with a word of the query; the Python score
     # then does what the trigram index does on PostgreSQL.
     pieces = {word[i : i + 3] for word in key.split() for i in range(max(len(word) - 2, 1))}

@@ -5,15 +5,18 @@ it is read here through the reverse relations Django adds, without importing tha
 """
 
 import datetime
+import math
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from detentions.dates import FuzzyDate
 from detentions.models import (
     AccessOutcome,
     Case,
@@ -21,16 +24,53 @@ from detentions.models import (
     Event,
     EventKind,
     Institution,
+    Official,
     OfficialContact,
+    ReportedFigure,
     Source,
 )
-from detentions.models.timeline import named_people
+from detentions.models.timeline import named_people, shown_publicly
 
 ACCESS_GRANTED = {AccessOutcome.GRANTED, AccessOutcome.PARTIAL}
 
 
+# The longest a page of a case's timeline gets: a case with thousands of events is read a page
+# at a time, so that no page grows with the case. 100 rather than the 200 allowed: most cases fit
+# on one page still, and a page of the longest one is half the weight and half the time to build.
+TIMELINE_PAGE_SIZE = 100
+
+
 def public_cases() -> QuerySet[Case]:
     return Case.objects.published().with_status(public_only=True).with_people_counts()
+
+
+def public_cases_newest_first() -> QuerySet[Case]:
+    # Stated, not left to Meta.ordering: pages of cases need a total order.
+    return public_cases().order_by(F("began_on").desc(nulls_last=True), "title", "pk")
+
+
+def _public_events_of_case() -> QuerySet[Event]:
+    return Event.objects.public().filter(case=OuterRef("pk")).order_by()
+
+
+def _count(events: QuerySet[Event]) -> Coalesce:
+    counted = events.values("case").annotate(count=Count("pk")).values("count")[:1]
+    return Coalesce(Subquery(counted), Value(0))
+
+
+def public_cases_with_timeline_counts() -> QuerySet[Case]:
+    """`public_cases()` with what the case page counts over its whole public timeline, in the
+    case's own query: its events (for the pages) and its official contacts, made and answered."""
+    contacts = _public_events_of_case().filter(
+        kind=EventKind.OFFICIAL_CONTACT, official_contact__isnull=False
+    )
+    return public_cases().annotate(
+        public_event_count=_count(_public_events_of_case()),
+        contacts_made=_count(contacts),
+        contacts_answered=_count(
+            contacts.filter(official_contact__outcome__in=OfficialContact.ANSWERED_OUTCOMES)
+        ),
+    )
 
 
 def _participations() -> Prefetch:
@@ -41,9 +81,9 @@ def _participations() -> Prefetch:
     )
 
 
-def public_timeline(case: Case) -> list[Event]:
+def public_timeline_events(case: Case) -> QuerySet[Event]:
     """The case's public events in date order, with what the public page shows of each."""
-    return list(
+    return (
         Event.objects.public()
         .filter(case=case)
         .in_date_order()
@@ -55,6 +95,122 @@ def public_timeline(case: Case) -> list[Event]:
             "legal_proceeding__charges",
         )
     )
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of a case's public timeline, in date order. Page 1 holds the newest events;
+    higher numbers go back in time."""
+
+    number: int
+    count: int
+    events: list[Event]
+
+    @property
+    def earlier(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+    @property
+    def later(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+
+def page_count(events: int) -> int:
+    return max(1, math.ceil(events / TIMELINE_PAGE_SIZE))
+
+
+def public_timeline_page(case: Case, number: int) -> TimelinePage | None:
+    """Page `number` of the case's public timeline (1 is the newest), with what the page shows of
+    each event; None for a page that does not exist. Needs `public_cases_with_timeline_counts()`."""
+    count = page_count(case.public_event_count)
+    if not 1 <= number <= count:
+        return None
+    # Read from the newest end, where readers start: the database skips only the pages before
+    # this one (an index read backwards), not the whole timeline up to it.
+    newer = (number - 1) * TIMELINE_PAGE_SIZE
+    events = list(public_timeline_events(case).reverse()[newer : newer + TIMELINE_PAGE_SIZE])
+    events.reverse()
+    return TimelinePage(number=number, count=count, events=events)
+
+
+def _before(event: Event) -> Q:
+    """Events that come before this one in date order (undated events come last)."""
+    if event.date_start is None:
+        return Q(date_start__isnull=False) | Q(date_start__isnull=True, id__lt=event.pk)
+    return Q(date_start__lt=event.date_start) | Q(date_start=event.date_start, id__lt=event.pk)
+
+
+def _after(event: Event) -> Q:
+    """Events that come after this one in date order."""
+    if event.date_start is None:
+        return Q(date_start__isnull=True, id__gt=event.pk)
+    return (
+        Q(date_start__gt=event.date_start)
+        | Q(date_start=event.date_start, id__gt=event.pk)
+        | Q(date_start__isnull=True)
+    )
+
+
+def timeline_page_of(event: Event) -> int:
+    """The page of its case's public timeline that lists this public event."""
+    later = Event.objects.public().filter(case=event.case_id).filter(_after(event)).count()
+    return later // TIMELINE_PAGE_SIZE + 1
+
+
+def public_headline(
+    case: Case, page: TimelinePage, *, today: datetime.date
+) -> tuple["Headline", Event | None]:
+    """The case's headline over its whole public timeline, whichever page is shown, and the
+    status change in force when the page begins (for the chart). One query: the few events the
+    headline names, found by the database rather than by reading the timeline."""
+    public = Event.objects.public().filter(case=case).order_by()
+    changes = public.filter(
+        kind=EventKind.STATUS_CHANGE, status_change__isnull=False, date_start__isnull=False
+    ).order_by("-date_start", "-id")
+    # The visit that ended last is among those that began last; which one depends on how
+    # precisely each date is known, so a few are compared (as `headline()` does).
+    visits = public.filter(
+        kind=EventKind.CONSULAR_VISIT,
+        consular_visit__outcome__in=ACCESS_GRANTED,
+        date_start__isnull=False,
+    ).order_by("-date_start", "-id")
+    hearing = public.filter(
+        kind=EventKind.LEGAL_PROCEEDING, legal_proceeding__next_hearing_on__gte=today
+    ).order_by("legal_proceeding__next_hearing_on", "id")
+    escapes = public.filter(
+        kind=EventKind.REPORTED_FIGURE, reported_figure__measure=ReportedFigure.Measure.ESCAPED
+    ).order_by("-date_start", "-id")
+    # Each one by a subquery of its own that returns one id through an index (`pk = (...)`):
+    # `pk IN (...)` would make the database test every event of the case.
+    wanted = [
+        changes[:1],
+        *(visits[n : n + 1] for n in range(3)),
+        hearing[:1],
+        *(escapes[n : n + 1] for n in range(3)),
+    ]
+    first_on_page = page.events[0] if page.events else None
+    if first_on_page is not None and page.earlier:
+        wanted.append(changes.filter(_before(first_on_page))[:1])
+    named = Q()
+    for one in wanted:
+        named |= Q(pk=Subquery(one.values("pk")))
+    events = list(public.filter(named).in_date_order().with_details())
+    in_force = None
+    if first_on_page is not None and page.earlier:
+        earlier_changes = [
+            event
+            for event in events
+            if event.kind == EventKind.STATUS_CHANGE
+            and (event.date_start, event.pk)
+            < (first_on_page.date_start or datetime.date.max, first_on_page.pk)
+        ]
+        in_force = earlier_changes[-1] if earlier_changes else None
+    facts = replace(
+        headline(events, today=today),
+        contacts_made=case.contacts_made,
+        contacts_answered=case.contacts_answered,
+    )
+    return facts, in_force
 
 
 @dataclass(frozen=True)
@@ -217,7 +373,9 @@ def contact_rows(events: Iterable[Event], *, today: datetime.date) -> list[Conta
                 contact=contact,
                 made_by=[p.public_name for p in event.participations.all()],
                 days_waiting=None if answered or sent is None else (today - sent).days,
-                days_to_answer=(contact.replied_on - sent).days
+                # A reply dated within a roughly known sending date ("late February") is
+                # counted as the same day, not as an answer before the letter.
+                days_to_answer=max(0, (contact.replied_on - sent).days)
                 if answered and contact.replied_on and sent
                 else None,
             )
@@ -228,6 +386,8 @@ def contact_rows(events: Iterable[Event], *, today: datetime.date) -> list[Conta
 @dataclass(frozen=True)
 class InstitutionRecord:
     institution: Institution
+    contacts: int
+    page: TimelinePage
     rows: list[ContactRow]
     answer_rate: float | None
     median_days_to_answer: float | None
@@ -235,29 +395,58 @@ class InstitutionRecord:
 
 def public_institutions() -> QuerySet[Institution]:
     """Institutions that appear in at least one public contact: the ones worth a page."""
-    public_events = Event.objects.public()
-    return Institution.objects.filter(
-        Q(contacts__event__in=public_events) | Q(officials__contacts__event__in=public_events)
-    ).distinct()
-
-
-def institution_record(institution: Institution, *, today: datetime.date) -> InstitutionRecord:
-    events = list(
-        Event.objects.public()
-        .filter(
-            Q(official_contact__institution=institution)
-            | Q(official_contact__official__institution=institution)
-        )
-        .in_date_order()
-        .with_details()
-        .prefetch_related(_participations())
+    # EXISTS per institution, through the contacts' own indexes: joining every contact and
+    # removing duplicates takes minutes on a national archive.
+    public_contacts = OfficialContact.objects.filter(shown_publicly("event__"))
+    officials_contacted = Official.objects.filter(
+        Exists(public_contacts.filter(official=OuterRef("pk"))), institution=OuterRef("pk")
     )
-    rows = contact_rows(events, today=today)
-    answered = [row for row in rows if row.contact.is_answered]
-    waits = [row.days_to_answer for row in answered if row.days_to_answer is not None]
+    return Institution.objects.filter(
+        Exists(public_contacts.filter(institution=OuterRef("pk"))) | Exists(officials_contacted)
+    )
+
+
+def institution_record(
+    institution: Institution, *, number: int, today: datetime.date
+) -> InstitutionRecord | None:
+    """Every public contact with the institution, counted over all of them and listed a page at
+    a time, newest first, like a case's timeline; None for a page that does not exist."""
+    contacts = Event.objects.public().filter(
+        Q(official_contact__institution=institution)
+        | Q(official_contact__official__institution=institution)
+    )
+    # The figures need a few values of every contact, not the contacts themselves.
+    facts = contacts.order_by().values_list(
+        "date_start",
+        "date_precision",
+        "date_end",
+        "official_contact__outcome",
+        "official_contact__replied_on",
+    )
+    total = answered = 0
+    waits = []
+    for start, precision, end, outcome, replied_on in facts:
+        total += 1
+        if outcome not in OfficialContact.ANSWERED_OUTCOMES:
+            continue
+        answered += 1
+        sent = FuzzyDate(start, precision, end).last_day
+        if replied_on and sent:
+            waits.append(max(0, (replied_on - sent).days))  # as in `contact_rows()`
+    count = page_count(total)
+    if not 1 <= number <= count:
+        return None
+    last = total - (number - 1) * TIMELINE_PAGE_SIZE
+    events = list(
+        contacts.in_date_order()
+        .with_details()
+        .prefetch_related(_participations())[max(0, last - TIMELINE_PAGE_SIZE) : last]
+    )
     return InstitutionRecord(
         institution=institution,
-        rows=rows,
-        answer_rate=len(answered) / len(rows) if rows else None,
+        contacts=total,
+        page=TimelinePage(number=number, count=count, events=events),
+        rows=contact_rows(events, today=today),
+        answer_rate=answered / total if total else None,
         median_days_to_answer=statistics.median(waits) if waits else None,
     )

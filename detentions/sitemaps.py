@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from detentions import selectors
 from detentions.models import Case, Event, Institution
+from detentions.page_cache import cached_public_page
 
 
 def _newest(*moments: datetime.datetime | None) -> datetime.datetime | None:
@@ -77,6 +78,7 @@ SITEMAPS = {"home": HomeSitemap, "cases": CaseSitemap, "institutions": Instituti
 
 
 @require_safe
+@cached_public_page
 def sitemap(request: HttpRequest) -> HttpResponse:
     return sitemap_views.sitemap(request, sitemaps=SITEMAPS)
 

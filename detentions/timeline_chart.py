@@ -91,14 +91,20 @@ def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.da
     return starts
 
 
-def build_chart(events: Sequence[Event], *, today: datetime.date) -> Chart | None:
-    """Geometry for the case's public events in date order; None when no event has a date."""
+def build_chart(
+    events: Sequence[Event], *, today: datetime.date, status_in_force: Event | None = None
+) -> Chart | None:
+    """Geometry for public events in date order (a case's, or a page of them); None when no
+    event has a date. `status_in_force` is the status change before the first event, when the
+    events are a later page: its phase is drawn from the start."""
     dated = [event for event in events if event.date_start is not None]
     if not dated:
         return None
     first = dated[0].date_start.replace(day=1)
     last = max(event.date.last_day for event in dated)
     changes = [event for event in dated if event.kind == EventKind.STATUS_CHANGE and event.details]
+    if status_in_force is not None:
+        changes.insert(0, status_in_force)
     ongoing = not changes or changes[-1].details.status not in ENDED
     if ongoing:
         # Leave room after the last event to show that the phase goes on, label and all.
@@ -111,7 +117,7 @@ def build_chart(events: Sequence[Event], *, today: datetime.date) -> Chart | Non
 
     phases = []
     for index, change in enumerate(changes):
-        start = x(change.date_start)
+        start = x(max(change.date_start, first))
         end = x(changes[index + 1].date_start) if index + 1 < len(changes) else LEFT + plot
         status = change.details.status
         phases.append(

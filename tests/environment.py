@@ -16,3 +16,7 @@ os.environ["SECURE_SSL_REDIRECT"] = "false"
 # ORM calls there (SynchronousOnlyOperation), such as a browser test loading its data. That loop
 # only carries Playwright's messages, never ORM code, so the check is off for the test process.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# The suite's cache is in its own memory, whatever a local .env says: tests empty the cache between
+# them, which on Redis empties the whole database (Django's RedisCache.clear() ignores the key
+# prefix). tests/test_scale_out.py starts app processes of its own that share a Redis database.
+os.environ["CACHE_URL"] = "locmemcache://"

@@ -252,6 +252,11 @@ def public_urls(world) -> dict[str, list[str]]:
             )
         ],
         "detentions:feed": [reverse("detentions:feed")],
+        # Every event, internal and unverified ones too, under its own case's address.
+        "detentions:event": [
+            reverse("detentions:event", kwargs={"slug": event.case.slug, "pk": event.pk})
+            for event in Event.objects.select_related("case").order_by("pk")
+        ],
         "detentions:case-feed": [
             reverse("detentions:case-feed", kwargs={"slug": slug})
             for slug in (case, draft, world["archived"]["case"].slug)

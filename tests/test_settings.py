@@ -1,5 +1,6 @@
 """What production depends on stops start-up, naming the variable, when missing or malformed."""
 
+import ast
 import os
 import secrets
 import subprocess
@@ -26,6 +27,9 @@ OWN_VARIABLES = {
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
     "LANGUAGE_COOKIE_SECURE",
+    "CACHE_URL",
+    "CACHE_KEY_PREFIX",
+    "PUBLIC_PAGE_CACHE",
 }
 
 no_local_env = pytest.mark.skipif(
@@ -171,3 +175,48 @@ def test_a_malformed_security_setting_stops_start_up_and_names_it(
     result = setting("DEBUG", **production(tmp_path, **{variable: value}))
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@no_local_env
+def test_the_cache_is_local_memory_unless_cache_url_names_another(tmp_path):
+    result = setting('CACHES["default"]["BACKEND"]', **production(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr("django.core.cache.backends.locmem.LocMemCache")
+
+
+def test_cache_url_selects_redis_shared_by_every_process(tmp_path):
+    result = setting(
+        'CACHES["default"]',
+        **production(
+            tmp_path, CACHE_URL="redis://127.0.0.1:6379/1", CACHE_KEY_PREFIX="detained-abroad"
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    cache = ast.literal_eval(result.stdout.strip())
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://127.0.0.1:6379/1"
+    assert cache["KEY_PREFIX"] == "detained-abroad"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "memcache://127.0.0.1:11211",
+        "127.0.0.1:6379",
+        "redis://",
+        "redis://127.0.0.1:port/1",
+        "redis://:hunter2@127.0.0.1:6379/cache",
+    ],
+)
+def test_a_malformed_cache_url_stops_start_up_and_names_it(tmp_path, url):
+    result = setting("CACHES", **production(tmp_path, CACHE_URL=url))
+    assert result.returncode != 0
+    assert "CACHE_URL must be redis://host:port/db" in result.stderr
+    # The value may hold Redis's password: it is not repeated.
+    assert "hunter2" not in result.stderr
+
+
+def test_a_cache_key_prefix_with_spaces_stops_start_up(tmp_path):
+    result = setting("CACHES", **production(tmp_path, CACHE_KEY_PREFIX="two words"))
+    assert result.returncode != 0
+    assert "CACHE_KEY_PREFIX may hold" in result.stderr

@@ -7,6 +7,7 @@ from detentions.models.cases import (
     DetaineeStatus,
     NameDisplay,
 )
+from detentions.models.content_version import ContentVersion
 from detentions.models.registry import Facility, Institution, Official
 from detentions.models.timeline import (
     AccessAttempt,
@@ -35,6 +36,7 @@ __all__ = [
     "Charge",
     "Citation",
     "ConsularVisit",
+    "ContentVersion",
     "Detainee",
     "DetaineeStatus",
     "Event",

@@ -73,13 +73,11 @@ class CaseQuerySet(ArchivableQuerySet):
         Public pages pass public_only=True so that an internal or unverified event cannot change
         what the public sees. A case with no status event yet is "detained": that is what a case is.
         """
-        from detentions.models.timeline import Event, StatusChange
+        from detentions.models.timeline import StatusChange, shown_publicly
 
-        events = Event.objects.current()
-        if public_only:
-            events = Event.objects.public()
+        shown = shown_publicly("event__") if public_only else Q(event__archived_at__isnull=True)
         latest = StatusChange.objects.filter(
-            event__in=events, event__case=OuterRef("pk"), event__date_start__isnull=False
+            shown, event__case=OuterRef("pk"), event__date_start__isnull=False
         ).order_by("-event__date_start", "-event__id")
         return self.annotate(
             derived_status=Coalesce(
@@ -89,22 +87,31 @@ class CaseQuerySet(ArchivableQuerySet):
         )
 
     def with_people_counts(self) -> "CaseQuerySet":
-        """Counts derived from the detainee records, never typed in; archived people don't count."""
-        current = Q(detainees__archived_at__isnull=True)
-        held = current & Q(detainees__status__in=HELD)
+        """Counts derived from the detainee records, never typed in; archived people don't count.
+
+        Each is a subquery of the case's own people, not a join grouped by case: grouping
+        would compute the case's other annotations (its status) once per person."""
+
+        def count(condition: Q) -> Coalesce:
+            people = (
+                Detainee.objects.filter(condition, case=OuterRef("pk"), archived_at__isnull=True)
+                .order_by()
+                .values("case")
+                .annotate(count=Count("pk"))
+                .values("count")
+            )
+            return Coalesce(Subquery(people), Value(0))
+
+        held = Q(status__in=HELD)
         return self.annotate(
-            people_count=Count("detainees", filter=current),
-            held_count=Count("detainees", filter=held),
-            located_count=Count("detainees", filter=held & Q(detainees__facility__isnull=False)),
-            whereabouts_unknown_count=Count(
-                "detainees",
-                filter=(held & Q(detainees__facility__isnull=True))
-                | (current & Q(detainees__status=DetaineeStatus.MISSING)),
+            people_count=count(Q()),
+            held_count=count(held),
+            located_count=count(held & Q(facility__isnull=False)),
+            whereabouts_unknown_count=count(
+                (held & Q(facility__isnull=True)) | Q(status=DetaineeStatus.MISSING)
             ),
-            freed_count=Count("detainees", filter=current & Q(detainees__status__in=FREED)),
-            escaped_count=Count(
-                "detainees", filter=current & Q(detainees__status=DetaineeStatus.ESCAPED)
-            ),
+            freed_count=count(Q(status__in=FREED)),
+            escaped_count=count(Q(status=DetaineeStatus.ESCAPED)),
         )
 
 

@@ -100,16 +100,29 @@ def named_people(*lookups: str) -> list[Prefetch]:
     return [Prefetch(lookup, queryset=Detainee.objects.current()) for lookup in lookups]
 
 
+def shown_publicly(event: str = "") -> Q:
+    """What anyone may read: public, verified events of published cases; never archived events,
+    nor events of archived cases. `event` is the path to the event from the model queried
+    ("event__" from its details), so that a subquery can join rather than test membership in
+    every public event, which is slow on a large archive.
+
+    `Event.is_shown_publicly` says the same of one event; change the two together.
+    """
+    return Q(
+        **{
+            f"{event}is_public": True,
+            f"{event}verification": Event.Verification.VERIFIED,
+            f"{event}archived_at__isnull": True,
+            f"{event}case__is_published": True,
+            f"{event}case__archived_at__isnull": True,
+        }
+    )
+
+
 class EventQuerySet(ArchivableQuerySet):
     def public(self) -> "EventQuerySet":
-        """What anyone may read: public, verified events of published cases; never archived
-        events, nor events of archived cases.
-
-        `Event.is_shown_publicly` says the same of one event; change the two together.
-        """
-        return self.filter(
-            is_public=True, verification=Event.Verification.VERIFIED, archived_at__isnull=True
-        ).filter(case__is_published=True, case__archived_at__isnull=True)
+        """See `shown_publicly()`."""
+        return self.filter(shown_publicly())
 
     def in_date_order(self) -> "EventQuerySet":
         # Events whose date is unknown go last; ties keep the order they were recorded in.
@@ -214,7 +227,12 @@ class Event(Archivable):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = [F("date_start").asc(nulls_last=True), "id"]
-        indexes = [models.Index(fields=["case", "date_start", "id"], name="event_case_timeline")]
+        indexes = [
+            models.Index(fields=["case", "date_start", "id"], name="event_case_timeline"),
+            # The feeds: the newest changes first, across cases and in one case.
+            models.Index(fields=["-updated_at", "-id"], name="event_newest_updates"),
+            models.Index(fields=["case", "-updated_at", "-id"], name="event_case_newest_updates"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_end__isnull=True) | Q(date_end__gte=F("date_start")),

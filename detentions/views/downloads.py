@@ -1,7 +1,7 @@
 """A case's public timeline as files: JSON for programs, CSV for spreadsheets.
 
-Both read only what `selectors.public_timeline()` returns, so they can never show more than the
-case page. The JSON schema is documented in docs/timeline-json.md; change the two together.
+Both read only what `selectors.public_timeline_events()` returns, so they can never show more
+than the case page. The JSON schema is documented in docs/timeline-json.md; change the two together.
 """
 
 import datetime
@@ -9,8 +9,9 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -20,23 +21,30 @@ from detentions import selectors
 from detentions.dates import FuzzyDate
 from detentions.models import Case, Event, EventKind, Facility, Official
 from detentions.models.timeline import PEOPLE_RELATIONS, named_people
+from detentions.page_cache import cached_public_page
 from detentions.spreadsheets import CsvDownload
+from detentions.views.public import page_number
 
 SCHEMA = "timeline/1"
 
 
-# The detainees and charges the details name, beyond what `public_timeline()` prefetches: one query
-# each. A relation already prefetched is not fetched again, so this stays right if that one grows.
-# Archived people are left out (`named_people`).
+# The detainees the details name, beyond those `public_timeline_events()` prefetches for the page
+# (the people a consul saw, and the charges): one query each. Archived people are left out.
 def _detail_relations() -> list:
-    return [*named_people(*PEOPLE_RELATIONS), "legal_proceeding__charges"]
+    return named_people(
+        *(relation for relation in PEOPLE_RELATIONS if relation != "consular_visit__detainees_seen")
+    )
 
 
-def _public_case_and_events(slug: str) -> tuple[Case, list[Event]]:
-    case = get_object_or_404(selectors.public_cases(), slug=slug)
-    events = selectors.public_timeline(case)
-    prefetch_related_objects(events, *_detail_relations())
-    return case, events
+# A long timeline is written in chunks, so that memory does not grow with the case.
+CSV_CHUNK = 1000
+
+
+def _page_url(request: HttpRequest, case: Case, number: int | None) -> str | None:
+    if number is None:
+        return None
+    url = reverse("detentions:case-timeline-json", kwargs={"slug": case.slug})
+    return request.build_absolute_uri(f"{url}?page={number}" if number > 1 else url)
 
 
 def _date(date: FuzzyDate) -> dict[str, Any]:
@@ -170,10 +178,22 @@ def _event_url(request: HttpRequest, event: Event) -> str:
     return request.build_absolute_uri(f"{event.case.get_absolute_url()}#event-{event.pk}")
 
 
-def timeline_document(request: HttpRequest, case: Case, events: list[Event]) -> dict[str, Any]:
-    """The `timeline/1` document: the case's public facts and its public events in date order."""
+def timeline_document(
+    request: HttpRequest, case: Case, page: selectors.TimelinePage
+) -> dict[str, Any]:
+    """The `timeline/1` document: the case's public facts and a page of its public events in
+    date order, the newest page first, as on the case page."""
+    events = page.events
     return {
         "schema": SCHEMA,
+        "page": {
+            "number": page.number,
+            "count": page.count,
+            "size": selectors.TIMELINE_PAGE_SIZE,
+            "events": case.public_event_count,
+            "earlier": _page_url(request, case, page.earlier),
+            "later": _page_url(request, case, page.later),
+        },
         "case": {
             "slug": case.slug,
             "title": case.title,
@@ -211,10 +231,15 @@ def timeline_document(request: HttpRequest, case: Case, events: list[Event]) -> 
 
 
 @require_safe
+@cached_public_page
 def case_timeline_json(request: HttpRequest, slug: str) -> HttpResponse:
-    case, events = _public_case_and_events(slug)
+    case = get_object_or_404(selectors.public_cases_with_timeline_counts(), slug=slug)
+    page = selectors.public_timeline_page(case, page_number(request))
+    if page is None:
+        raise Http404
+    prefetch_related_objects(page.events, *_detail_relations())
     response = JsonResponse(
-        timeline_document(request, case, events),
+        timeline_document(request, case, page),
         encoder=DjangoJSONEncoder,
         json_dumps_params={"ensure_ascii": False, "indent": 2},
         content_type="application/json; charset=utf-8",
@@ -287,11 +312,14 @@ def _sources_text(sources: list[dict[str, Any]]) -> str:
 
 
 @require_safe
+@cached_public_page
 def case_timeline_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    case, events = _public_case_and_events(slug)
+    """The whole public timeline, for spreadsheets: read in chunks, a few queries per chunk."""
+    case = get_object_or_404(selectors.public_cases(), slug=slug)
+    events = selectors.public_timeline_events(case).prefetch_related(*_detail_relations())
     download = CsvDownload(f"{case.slug}-timeline.csv")
     download.writerow(CSV_COLUMNS)
-    for event in events:
+    for event in events.iterator(chunk_size=CSV_CHUNK):
         date = _date(event.date)
         row = [
             event.pk,

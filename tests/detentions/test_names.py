@@ -147,9 +147,10 @@ class TestStoredKeys:
 
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
     def test_postgresql_indexes_the_keys_with_trigrams(self):
+        # GiST, which orders candidates nearest first (`<<->`), not GIN, which cannot.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%gin_trgm_ops%%'"
+                "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%gist_trgm_ops%%'"
             )
             indexes = {row[0] for row in cursor.fetchall()}
 

@@ -87,7 +87,7 @@ class TestSitemap:
     def test_runs_a_fixed_number_of_queries(self, client, cases, django_assert_max_num_queries):
         for case in CaseFactory.create_batch(cases):
             timeline_of_every_kind(case, rounds=1)
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):
             listed = urls(client.get(SITEMAP_URL))
         # The home page; each case, the body it wrote to and the embassy of the consul it met.
         assert len(listed) == 1 + 3 * cases

@@ -105,7 +105,7 @@ class TestCaseList:
         for case in CaseFactory.create_batch(cases):
             DetaineeFactory.create_batch(2, case=case)
             status_event(case, CaseStatus.CHARGED, datetime.date(2009, 5, 17))
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(5):
             response = client.get(reverse("detentions:case-list"))
         assert response.content.decode().count("<h2><a href=") == cases
 
@@ -154,8 +154,8 @@ class TestCaseDetail:
         ConsularVisit.objects.create(event=refused, consul=OfficialFactory(), outcome="refused")
         OfficialContactFactory(event__case=case)
         OfficialContactFactory(event__case=case, outcome=OfficialContact.Outcome.ACKNOWLEDGED)
-        for value in (7, 6):
-            figure = EventFactory(case=case, kind=EventKind.REPORTED_FIGURE)
+        for value, reported in ((7, datetime.date(2009, 6, 1)), (6, datetime.date(2009, 6, 2))):
+            figure = EventFactory(case=case, kind=EventKind.REPORTED_FIGURE, date_start=reported)
             ReportedFigure.objects.create(event=figure, measure="escaped", value=value)
 
         response = client.get(case_url(case))
@@ -168,6 +168,17 @@ class TestCaseDetail:
         assert "2 made, 1 answered" in page
         assertContains(response, "(sources differ)")
         assert ">7</a> or <a" in page
+
+    def test_a_reply_within_a_roughly_known_sending_date_is_not_before_it(self, client):
+        contact = OfficialContactFactory(
+            event__date_precision=DatePrecision.LATE_MONTH,
+            event__date_start=datetime.date(2009, 2, 21),
+            outcome=OfficialContact.Outcome.ANSWERED,
+            replied_on=datetime.date(2009, 2, 25),
+        )
+        page = client.get(case_url(contact.event.case)).content.decode()
+        assert "answered after 0 days" in page
+        assert "after -" not in page
 
     def test_the_chart_is_drawn_with_a_text_alternative(self, client):
         case = CaseFactory()
@@ -296,7 +307,7 @@ class TestCaseDetail:
         timeline_of_every_kind(case, rounds=rounds)
         for detainee in case.detainees.all():
             KinshipFactory.create_batch(2, detainee=detainee)
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(10):
             response = client.get(case_url(case))
         assert response.content.decode().count('<li class="event kind-') == rounds * len(EventKind)
 
@@ -342,7 +353,7 @@ class TestInstitutionDetail:
         for contact in OfficialContactFactory.create_batch(contacts, institution=body):
             ParticipationFactory(event=contact.event)
         url = reverse("detentions:institution-detail", kwargs={"slug": body.slug})
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(5):
             response = client.get(url)
         assert response.content.decode().count("<tr>") == contacts + 1
 

@@ -88,6 +88,7 @@ EXPECTED: dict[str, tuple] = {
     # --- Public pages: the same for everyone ---
     "detentions:case-list": (OK, OK, OK, OK, OK, OK),
     "detentions:case-detail": (OK, OK, OK, OK, OK, OK),
+    "detentions:event": (CASE_PAGE,) * 6,
     "detentions:search": (OK, OK, OK, OK, OK, OK),
     "detentions:institution-detail": (OK, OK, OK, OK, OK, OK),
     "detentions:feed": (OK, OK, OK, OK, OK, OK),
@@ -157,9 +158,8 @@ EXPECTED: dict[str, tuple] = {
 
 # The admin, by the rule each page follows. Its login lets staff through to the page asked for;
 # relatives are not staff, so every admin page sends them to log in (as staff). Case workers here
-# hold no model permission, so every model's pages answer them 403. (The admin does not apply the
-# organisation limit: a limited case worker given a model permission would see every case's
-# records of that model. They use the staff workspace.)
+# hold no model permission, so every model's pages answer them 403. (Given permissions, a limited
+# case worker sees their organisation's cases' records only: test_admin_case_limit.py.)
 ADMIN_PAGES: dict[str, tuple] = {
     "admin:index": (LOGIN, LOGIN, LOGIN, OK, OK, OK),
     "admin:login": (LOGIN, NOT_FOUND, NOT_FOUND, ADMIN_HOME, ADMIN_HOME, ADMIN_HOME),
@@ -352,6 +352,9 @@ def slug_a(name: str) -> Callable[[World], str]:
 ADDRESSES: dict[str, Callable[[World], str]] = {
     "detentions:case-detail": slug_a("detentions:case-detail"),
     "detentions:case-feed": slug_a("detentions:case-feed"),
+    "detentions:event": lambda w: reverse(
+        "detentions:event", kwargs={"slug": w.case_a.slug, "pk": w.event_a.pk}
+    ),
     "detentions:case-timeline-json": slug_a("detentions:case-timeline-json"),
     "detentions:case-timeline-csv": slug_a("detentions:case-timeline-csv"),
     "detentions:institution-detail": lambda w: reverse(

@@ -14,8 +14,9 @@ class Command(BaseCommand):
     help = (
         "Write everything (every table: cases, people, events, relatives, entries, accounts, "
         "two-factor devices, the change history, the admin's log and the access log) and every "
-        "file under MEDIA_ROOT into one archive, .zip or .tar.gz. `import_data` restores it "
-        "into an empty database. The export is logged in the access log."
+        "attachment file (MEDIA_ROOT, or the storage STORAGES['default'] names) into one "
+        "archive, .zip or .tar.gz. `import_data` restores it into an empty database. The export "
+        "is logged in the access log."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:

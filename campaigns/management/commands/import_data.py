@@ -11,8 +11,8 @@ from campaigns.backup import BackupError, import_archive
 class Command(BaseCommand):
     help = (
         "Restore an archive written by `export_data`: every table into this database, which must "
-        "be empty (create it and run `manage.py migrate` first), and the files into MEDIA_ROOT, "
-        "which must not hold them yet. All or nothing."
+        "be empty (create it and run `manage.py migrate` first), and the files into the "
+        "attachments' storage (MEDIA_ROOT), which must not hold them yet. All or nothing."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
