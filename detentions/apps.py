@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,4 @@ class DetentionsConfig(AppConfig):
         from detentions import page_cache
 
         page_cache.connect_signals()
+        post_migrate.connect(page_cache.after_migrate, sender=self)

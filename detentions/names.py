@@ -8,6 +8,7 @@ names apart. `similarity()` then scores a query key against a record key word by
 order, a missing patronymic and a typing error or two still match.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -77,13 +78,18 @@ def _edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+# A search compares the same few words with every candidate's: remembered, each pair is worked
+# out once per process.
+@functools.lru_cache(maxsize=8192)
 def _word_similarity(word: str, other: str) -> float:
     """1 for the same word; less for each typing error; 0 beyond one error in a short word or
     two in a longer one, since a word that far off is another name."""
     if word == other:
         return 1.0
-    distance = _edit_distance(word, other)
     allowed = 1 if min(len(word), len(other)) <= 4 else 2
+    if abs(len(word) - len(other)) > allowed:  # at least that many letters to add
+        return 0.0
+    distance = _edit_distance(word, other)
     if distance > allowed:
         return 0.0
     return 1 - distance / max(len(word), len(other))

@@ -17,6 +17,7 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -52,6 +53,10 @@ def _matters(model: type[Model]) -> bool:
     meta = model._meta
     if meta.app_label not in WATCHED_APPS or meta.label_lower in NEVER_PUBLIC:
         return False
+    if meta.apps is not global_apps:
+        # A migration's historical model: the version's table may not exist yet. Migrations
+        # move the version on once they are done (`after_migrate`).
+        return False
     # django-simple-history's rows are written beside every change; the change itself counts.
     return not meta.object_name.startswith("Historical")
 
@@ -68,6 +73,12 @@ def _on_save_or_delete(sender: type[Model], **kwargs) -> None:
 
 def _on_m2m_change(sender: type[Model], instance: Model, action: str, **kwargs) -> None:
     if action.startswith("post_") and _matters(type(instance)):
+        note_public_change()
+
+
+def after_migrate(sender, **kwargs) -> None:
+    # A data migration may have changed what public pages show, without a signal of its own.
+    if kwargs.get("plan"):
         note_public_change()
 
 
