@@ -89,20 +89,18 @@ def connect_signals() -> None:
     m2m_changed.connect(_on_m2m_change, dispatch_uid="page_cache_m2m")
 
 
-def _last_modified(version: datetime.datetime) -> datetime.datetime:
-    midnight = timezone.make_aware(
-        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
-    )
+def _last_modified(version: datetime.datetime, today: datetime.date) -> datetime.datetime:
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     return max(version, midnight)
 
 
-def _key(request: HttpRequest, version: datetime.datetime) -> str:
+def _key(request: HttpRequest, version: datetime.datetime, today: datetime.date) -> str:
     parts = [
         request.scheme,
         request.get_host(),
         request.get_full_path(),
         translation.get_language() or "",
-        timezone.localdate().isoformat(),
+        today.isoformat(),
         version.isoformat(),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -112,7 +110,10 @@ def _revalidate(response: HttpResponse, etag: str, last_modified: datetime.datet
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified.timestamp())
     # Browsers and proxies may keep a copy but must ask again each time: a 304 is cheap.
-    patch_cache_control(response, no_cache=True)
+    if "Cache-Control" in response:
+        patch_cache_control(response, no_cache=True)
+    else:
+        response["Cache-Control"] = "no-cache"
 
 
 def _caches() -> list:
@@ -151,16 +152,18 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         version = ContentVersion.current()
-        key = _key(request, version)
+        today = timezone.localdate()
+        key = _key(request, version, today)
         etag = quote_etag(key[:32])
-        last_modified = _last_modified(version)
+        last_modified = _last_modified(version, today)
         # By ETag only. Last-Modified is sent for readers and crawlers, but an If-Modified-Since
         # alone is not trusted: with its one-second resolution, an edit in the same second as
         # the copy the client holds would be answered 304.
-        unchanged = get_conditional_response(request, etag=etag)
-        if unchanged is not None:
-            _revalidate(unchanged, etag, last_modified)
-            return unchanged
+        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MATCH" in request.META:
+            unchanged = get_conditional_response(request, etag=etag)
+            if unchanged is not None:
+                _revalidate(unchanged, etag, last_modified)
+                return unchanged
 
         use_cache = settings.PUBLIC_PAGE_CACHE
         stored = _cached(f"page:{key}") if use_cache else None
