@@ -3,10 +3,13 @@
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.admin import OTPAdminSite
 
@@ -49,3 +52,31 @@ class AdminSite(OTPAdminSite):
             return redirect(two_factor.step_url(user, next_url))
         # An address, never a URL name: redirect() would look up a word such as "home" and fail.
         return HttpResponseRedirect(next_url)
+
+    def get_urls(self) -> list:
+        # Ours first: the admin's "view on site" address, which for Django's own view leads to
+        # any record's public address by its id, a draft case's slug included.
+        own = [
+            path(
+                "r/<path:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            )
+        ]
+        return own + super().get_urls()
+
+    def view_on_site(
+        self, request: HttpRequest, content_type_id: str, object_id: str
+    ) -> HttpResponse:
+        """A record's public address, for records this user may see in the admin."""
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+            model_admin = self._registry[model]
+            visible = model_admin.has_view_or_change_permission(request) and (
+                model_admin.get_queryset(request).filter(pk=object_id).exists()
+            )
+        except (ValueError, ValidationError, ContentType.DoesNotExist, KeyError):
+            visible = False
+        if not visible:
+            raise Http404
+        return contenttype_views.shortcut(request, content_type_id, object_id)

@@ -170,8 +170,9 @@ ADMIN_PAGES: dict[str, tuple] = {
     "admin:jsi18n": (LOGIN, LOGIN, LOGIN, OK, OK, OK),
     # Asked without a field to complete: refused, whoever asks.
     "admin:autocomplete": (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    # Case A's "view on site": its public page.
-    "admin:view_on_site": (LOGIN, LOGIN, LOGIN, CASE_PAGE, CASE_PAGE, CASE_PAGE),
+    # Case A's "view on site": its public page, for those who may see the case in the admin;
+    # to anyone else it would tell a draft case's address.
+    "admin:view_on_site": (LOGIN, LOGIN, LOGIN, NOT_FOUND, NOT_FOUND, CASE_PAGE),
     # An app's page lists only the models one may use: none, for these case workers.
     "admin:app_list": (LOGIN, LOGIN, LOGIN, NOT_FOUND, NOT_FOUND, OK),
     "admin:auth_user_password_change": (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK),

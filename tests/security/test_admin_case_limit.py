@@ -18,6 +18,7 @@ from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -447,3 +448,26 @@ def test_unlimited_staff_see_every_cases_records(world):
         response = client.get(admin_url(model, "changelist"))
         for record in model._default_manager.all():
             assertContains(response, f'href="{admin_url(record, "change")}"')
+
+
+def view_on_site(record) -> str:
+    content_type = ContentType.objects.get_for_model(record)
+    return reverse("admin:view_on_site", args=[content_type.pk, record.pk])
+
+
+def test_view_on_site_leads_to_the_workers_cases_only(world, worker_client):
+    """Django's own "view on site" gives any record's public address by its id: a draft case's
+    slug, which may name the people held."""
+    own = worker_client.get(view_on_site(world.case_a))
+    assert own.status_code == 302
+    assert own["Location"].endswith("/cases/alpha/")
+
+    other = worker_client.get(view_on_site(world.case_b))
+    assert other.status_code == 404
+    assert "bravo" not in other.get("Location", "")
+    assert b"bravo" not in other.content
+
+
+@pytest.mark.parametrize("args", [["x", "1"], ["999999", "1"], ["1", "²"], ["1", "9" * 40]])
+def test_view_on_site_with_a_made_up_address_is_not_found(worker_client, args):
+    assert worker_client.get(reverse("admin:view_on_site", args=args)).status_code == 404
