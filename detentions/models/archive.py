@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from detentions.models.labels import QuickChoiceLabels
+
 
 class ArchivableQuerySet(models.QuerySet):
     def current(self) -> "ArchivableQuerySet":
@@ -16,7 +18,7 @@ class ArchivableQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=False)
 
 
-class Archivable(models.Model):
+class Archivable(QuickChoiceLabels):
     # Not editable on forms: archiving and restoring are their own confirmed steps.
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
     archived_by = models.ForeignKey(

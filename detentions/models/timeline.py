@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from detentions.dates import DatePrecision, FuzzyDate
 from detentions.models.archive import Archivable, ArchivableQuerySet
 from detentions.models.cases import CaseStatus, Detainee, not_in_future
+from detentions.models.labels import QuickChoiceLabels
 
 
 class EventKind(models.TextChoices):
@@ -106,7 +107,8 @@ def shown_publicly(event: str = "") -> Q:
     ("event__" from its details), so that a subquery can join rather than test membership in
     every public event, which is slow on a large archive.
 
-    `Event.is_shown_publicly` says the same of one event; change the two together.
+    `Event.is_shown_publicly` says the same of one event, and the `event_public_by_kind` index's
+    condition holds the event's own part; change them together.
     """
     return Q(
         **{
@@ -232,6 +234,14 @@ class Event(Archivable):
             # The feeds: the newest changes first, across cases and in one case.
             models.Index(fields=["-updated_at", "-id"], name="event_newest_updates"),
             models.Index(fields=["case", "-updated_at", "-id"], name="event_case_newest_updates"),
+            # The public case page: its counts read this index alone, and the headline finds
+            # the newest event of a kind without reading the rest of a long timeline. The
+            # condition is the event's own part of `shown_publicly()`.
+            models.Index(
+                fields=["case", "kind", "date_start", "id"],
+                name="event_public_by_kind",
+                condition=Q(is_public=True, verification="verified", archived_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -249,6 +259,10 @@ class Event(Archivable):
                 name="event_date_matches_precision",
             ),
         ]
+
+    # What a relative's workspace says beside an event; `campaigns.selectors` sets it there.
+    # Empty elsewhere, so the shared event template finds it without a failed lookup.
+    workspace_note = ""
 
     def __str__(self) -> str:
         return f"{self.date}: {self.title}"
@@ -332,7 +346,7 @@ class Citation(models.Model):
         return str(self.source)
 
 
-class EventDetail(models.Model):
+class EventDetail(QuickChoiceLabels):
     """Details of one kind of event; `kind` says which events may carry them."""
 
     kind: str
@@ -427,6 +441,8 @@ class LegalProceeding(EventDetail):
     class Meta:
         verbose_name = _("legal proceeding")
         verbose_name_plural = _("legal proceedings")
+        # The case page's next hearing: the few hearings still to come, not every proceeding.
+        indexes = [models.Index(fields=["next_hearing_on"], name="proceeding_next_hearing")]
 
 
 class AccessOutcome(models.TextChoices):
@@ -634,6 +650,8 @@ class OfficialContact(EventDetail):
     class Meta:
         verbose_name = _("official contact")
         verbose_name_plural = _("official contacts")
+        # Counting a case's answered contacts from the index alone.
+        indexes = [models.Index(fields=["event", "outcome"], name="contact_outcome")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(institution__isnull=False)
