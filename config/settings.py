@@ -177,6 +177,13 @@ CACHES["pages_in_process"] = {
     "LOCATION": "pages-in-process",
     "OPTIONS": {"MAX_ENTRIES": 100},
 }
+# Searches have a memory of their own (detentions/page_cache.py: `cached_search_page`), so that
+# many different searches cannot push the case pages out. Their pages are small.
+CACHES["searches_in_process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "searches-in-process",
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 # Sessions stay in the database (Django's default, said here because it is a choice): every
 # process reads them there, they survive a restart or an emptied Redis, and a login there is
 # not lost to Redis evicting keys when its memory is full. Only logged-in relatives and staff

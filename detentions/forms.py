@@ -1,9 +1,12 @@
 import datetime
+import html
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.models import BaseInlineFormSet
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -73,12 +76,67 @@ class QueryInput(forms.SearchInput):
         return value
 
 
+@dataclass(frozen=True)
+class SearchChoices:
+    """What the search filters offer: the countries of the reader's cases (as codes) and the
+    facilities they may see, as (slug, name). Nothing in them depends on the reader's language,
+    so the public search keeps them until public content changes (`public_search`)."""
+
+    countries: tuple[str, ...]
+    facilities: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, cases: QuerySet[Case], facilities: QuerySet[Facility]) -> "SearchChoices":
+        codes = cases.order_by().values_list("detaining_country", flat=True).distinct()
+        places = facilities.order_by("name", "town")
+        return cls(tuple(codes), tuple((facility.slug, str(facility)) for facility in places))
+
+
+class ListSelect(forms.Select):
+    """A select of a long list (every facility), written out here rather than through a template
+    for each option, which took longer than the search itself. The same markup as Django's
+    select.html; choices in groups are left to it."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        if any(group_name for group_name, _options, _index in widget["optgroups"]):
+            return super().render(name, value, attrs, renderer)
+        options = "".join(
+            f'\n  <option value="{_escape(option["value"])}"{_attrs(option["attrs"])}>'
+            f"{_escape(option['label'])}</option>\n"
+            for _group_name, group, _index in widget["optgroups"]
+            for option in group
+        )
+        opening = f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+        # Every name, value and label in it is escaped.
+        return mark_safe(f"{opening}{options}\n</select>")  # noqa: S308
+
+
+def _attrs(attrs: dict) -> str:
+    """Attributes as django/forms/widgets/attrs.html writes them: in order, True as a bare name,
+    False left out."""
+    return "".join(
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _escape(value) -> str:
+    """As a template prints a value: safe text as it is, anything else escaped. Django's
+    `conditional_escape` does the same, several times slower for hundreds of options."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 class SearchForm(forms.Form):
     """A name to search for and the filters beside it, on the public and the staff search.
 
-    The caller passes what the reader may see: their cases (annotated `with_status()`), the
-    facilities and the events a facility may be named in. Choices come from those only, so a
-    choice cannot reveal a record the reader may not see. Filters narrow cases and people."""
+    The caller passes what the reader may see: their cases (annotated `with_status()`) and
+    facilities, or the `SearchChoices` already made of them, and the events a facility may be
+    named in. Choices come from those only, so a choice cannot reveal a record the reader may not
+    see. Filters narrow cases and people."""
 
     q = forms.CharField(
         label=_("Name"),
@@ -86,9 +144,9 @@ class SearchForm(forms.Form):
         max_length=200,
         widget=QueryInput(attrs={"autocomplete": "off"}),
     )
-    status = forms.ChoiceField(label=_("Case status"), required=False)
-    country = forms.ChoiceField(label=_("Detained in"), required=False)
-    facility = forms.ChoiceField(label=_("Held at"), required=False)
+    status = forms.ChoiceField(label=_("Case status"), required=False, widget=ListSelect)
+    country = forms.ChoiceField(label=_("Detained in"), required=False, widget=ListSelect)
+    facility = forms.ChoiceField(label=_("Held at"), required=False, widget=ListSelect)
     detained_from = forms.DateField(label=_("Detained from"), required=False, widget=DateInput)
     detained_to = forms.DateField(label=_("Detained until"), required=False, widget=DateInput)
 
@@ -97,22 +155,23 @@ class SearchForm(forms.Form):
     def __init__(
         self,
         *args,
-        cases: QuerySet[Case],
-        facilities: QuerySet[Facility],
         events: QuerySet[Event],
+        cases: QuerySet[Case] | None = None,
+        facilities: QuerySet[Facility] | None = None,
+        choices: SearchChoices | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.events = events
+        choices = choices or SearchChoices.of(cases, facilities)
         any_choice = [("", _("any"))]
         self.fields["status"].choices = any_choice + CaseStatus.choices
-        codes = cases.order_by().values_list("detaining_country", flat=True).distinct()
+        # Country names are translated, so they are looked up for each reader's language.
         self.fields["country"].choices = any_choice + sorted(
-            ((code, countries.name(code)) for code in codes), key=lambda choice: choice[1]
+            ((code, countries.name(code)) for code in choices.countries),
+            key=lambda choice: choice[1],
         )
-        self.fields["facility"].choices = any_choice + [
-            (facility.slug, str(facility)) for facility in facilities.order_by("name", "town")
-        ]
+        self.fields["facility"].choices = any_choice + list(choices.facilities)
 
     def clean(self) -> dict:
         data = super().clean()

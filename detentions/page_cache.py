@@ -116,19 +116,19 @@ def _revalidate(response: HttpResponse, etag: str, last_modified: datetime.datet
         response["Cache-Control"] = "no-cache"
 
 
-def _caches() -> list:
+def _caches(in_process: str) -> list:
     """This process's own memory first, then the cache every process shares (CACHE_URL). A
     page's key never names stale content, so a copy in one process's memory is as good as the
     shared one, and is read without a round trip to Redis."""
     shared = caches["default"]
     if isinstance(shared, LocMemCache):
         return [shared]
-    return [caches["pages_in_process"], shared]
+    return [caches[in_process], shared]
 
 
-def _cached(key: str) -> tuple | None:
+def _cached(key: str, in_process: str) -> tuple | None:
     nearer = []
-    for cache in _caches():
+    for cache in _caches(in_process):
         stored = cache.get(key)
         if stored is not None:
             for near in nearer:
@@ -138,14 +138,17 @@ def _cached(key: str) -> tuple | None:
     return None
 
 
-def _keep(key: str, page: tuple) -> None:
-    for cache in _caches():
+def _keep(key: str, page: tuple, in_process: str) -> None:
+    for cache in _caches(in_process):
         cache.set(key, page, TIMEOUT)
 
 
-def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def cached_public_page(
+    view: Callable[..., HttpResponse], *, in_process: str = "pages_in_process"
+) -> Callable[..., HttpResponse]:
     """For views whose response depends only on public content and the request's address. Only
-    a complete 200 response is stored; errors and streamed responses are built every time."""
+    a complete 200 response is stored; errors and streamed responses are built every time.
+    `in_process` names the cache kept in each process's memory."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -166,7 +169,7 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
                 return unchanged
 
         use_cache = settings.PUBLIC_PAGE_CACHE
-        stored = _cached(f"page:{key}") if use_cache else None
+        stored = _cached(f"page:{key}", in_process) if use_cache else None
         if stored is not None:
             content, headers = stored
             response = HttpResponse(content)
@@ -184,8 +187,15 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
                 if name in ("Content-Type", "Content-Disposition", "Content-Language")
             }
             if use_cache:
-                _keep(f"page:{key}", (response.content, headers))
+                _keep(f"page:{key}", (response.content, headers), in_process)
         _revalidate(response, etag, last_modified)
         return response
 
     return wrapper
+
+
+def cached_search_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`cached_public_page` for the search, with its own place in each process's memory: any
+    text may be searched for, and a run of different searches must not push the case pages out.
+    (In the shared cache, Redis's least-recently-used eviction keeps the pages read most.)"""
+    return cached_public_page(view, in_process="searches_in_process")

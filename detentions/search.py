@@ -7,6 +7,7 @@ normalised keys (`detentions.names`): PostgreSQL picks candidates through the pg
 the key, SQLite through a plainer substring filter; the final ranking is the same Python score.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +20,10 @@ from detentions.names import MATCH_THRESHOLD, search_key, similarity
 CANDIDATES = 60
 # Matches shown per kind of record.
 SHOWN = 20
+
+# The same records come up search after search, and normalising a spelling costs more than
+# scoring it: each spelling is normalised once per process.
+_spelling_key = functools.lru_cache(maxsize=20_000)(search_key)
 
 
 @TextField.register_lookup
@@ -71,14 +76,15 @@ def find(
     matches = []
     for record in _candidates(records, key, key_field):
         scored = [
-            (similarity(key, search_key(spelling)), spelling) for spelling in spellings(record)
+            (similarity(key, _spelling_key(spelling)), spelling) for spelling in spellings(record)
         ]
         score, spelling = max(scored, default=(0.0, ""), key=lambda pair: pair[0])
         # Words of one spelling and another (a Cyrillic first name, a Latin surname).
         score = max(score, similarity(key, getattr(record, key_field)))
         if score >= MATCH_THRESHOLD:
             matches.append(Match(record, score, spelling))
-    matches.sort(key=lambda match: (-match.score, str(match.record)))
+    # Equal scores and names (two officials of one name) in a lasting order, not the database's.
+    matches.sort(key=lambda match: (-match.score, str(match.record), match.record.pk))
     return matches[:limit]
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import caches
 from django.utils import translation
 
+from detentions.public_search import forget_filter_choices
 from tests.accounts import log_in
 from tests.factories import StaffUserFactory
 
@@ -25,8 +26,10 @@ def english_to_begin_with():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with nothing cached: no page, count or limit left by another test."""
+    """Each test starts with nothing cached: no page, count, limit or search choices left by
+    another test."""
     caches["default"].clear()
+    forget_filter_choices()
     yield
     caches["default"].clear()
 

@@ -6,9 +6,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from detentions import public_search
+from detentions.page_cache import cached_search_page
 
 
+# Cached like the other public pages, in a memory of its own (`cached_search_page`): what it
+# shows depends only on the address (the query and the filters), the language and public
+# content, never on who asks; a form with errors is the same page for everyone too.
 @require_safe
+@cached_search_page
 def search(request: HttpRequest) -> HttpResponse:
     form = public_search.search_form(request.GET or None)
     return render(

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.apps import apps
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -187,6 +188,54 @@ class TestCachedPages:
         note_public_change()
 
         assert "Parcel turned back" in body(client.get(case_url(event.case)))
+
+
+class TestMemoryOfEachProcess:
+    """With a shared cache (Redis in production), each process keeps pages in its own memory
+    too; searches keep to a memory of their own there."""
+
+    @pytest.fixture
+    def two_tiers(self, settings, tmp_path):
+        memory = "django.core.cache.backends.locmem.LocMemCache"
+        settings.CACHES = {
+            # Another kind than the processes' own, as Redis is; on disk, for the test.
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path),
+            },
+            # Room for one page: a second pushes the first out.
+            "pages_in_process": {
+                "BACKEND": memory,
+                "LOCATION": "test-pages",
+                "OPTIONS": {"MAX_ENTRIES": 1, "CULL_FREQUENCY": 1},
+            },
+            "searches_in_process": {"BACKEND": memory, "LOCATION": "test-searches"},
+        }
+        yield
+        for alias in settings.CACHES:
+            caches[alias].clear()
+
+    def test_searches_do_not_push_pages_out(self, client, two_tiers, django_assert_num_queries):
+        case = CaseFactory(title="Held in Nukus")
+        client.get(case_url(case))
+        for text in ("Nukus", "Karakalpakstan", "Zhaslyk"):
+            assert client.get(reverse("detentions:search"), {"q": text}).status_code == 200
+        caches["default"].clear()  # what is left is in this process's memory
+
+        with django_assert_num_queries(1):  # the version; the page came from memory
+            page = client.get(case_url(case))
+        assert "Held in Nukus" in body(page)
+
+    def test_a_page_pushed_out_of_memory_is_read_from_the_shared_cache(
+        self, client, two_tiers, django_assert_num_queries
+    ):
+        first, second = CaseFactory(), CaseFactory()
+        client.get(case_url(first))
+        client.get(case_url(second))  # pushes the first out of memory
+
+        with django_assert_num_queries(1):
+            page = client.get(case_url(first))
+        assert first.title in body(page)
 
 
 class TestConditionalGet:

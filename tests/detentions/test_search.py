@@ -382,11 +382,76 @@ class TestPage:
                 facility=facility,
                 outcome="granted",
             )
-        with django_assert_max_num_queries(7):
+        # The version of public content (for the page cache, then for the filters' choices),
+        # the choices (countries, facilities), one query per kind, and which of the officials'
+        # institutions have a page.
+        with django_assert_max_num_queries(10):
             response = search(client, "Nukus", status="detained", facility="")
         for kind in ("cases", "people", "institutions", "officials", "facilities"):
             assert section(response, kind), kind
         assert section(response, "people").startswith(f"People ({2 * size})")
+        # The choices are kept until public content changes.
+        with django_assert_max_num_queries(8):
+            assert section(search(client, "Keukenov", status="detained"), "people")
+
+
+class TestCachedSearch:
+    """The page is cached whole, like every public page, yet never shown stale."""
+
+    def test_a_second_reading_is_served_from_the_cache(
+        self, client, nukus, django_assert_num_queries
+    ):
+        first = search(client, "Keukenov")
+        # Only the version of public content is read; nothing is searched again.
+        with django_assert_num_queries(1):
+            second = search(client, "Keukenov")
+        assert second.content == first.content
+
+    def test_a_case_published_after_a_search_is_found_at_once(self, client, nukus):
+        draft = CaseFactory(title="Held in Termez", slug="termez", is_published=False)
+        DetaineeFactory(case=draft, name_latin="Baurzhan Keukenov", name_display=FULL)
+        assert section(search(client, "Keukenov"), "people").startswith("People (1)")
+
+        draft.is_published = True
+        draft.save()
+
+        people = section(search(client, "Keukenov"), "people")
+        assert people.startswith("People (2)")
+        assert "Held in Termez" in people
+
+    def test_an_edit_after_a_search_shows_at_once(self, client, nukus):
+        assert "Gulnar Zhayanova" in section(search(client, "Zhayanova"), "people")
+        person = nukus.detainees.get(reference="2")
+
+        person.name_display = NameDisplay.INITIALS
+        person.save()
+
+        assert section(search(client, "Zhayanova"), "people") == ""
+
+    def test_a_facility_named_after_a_search_is_offered_at_once(self, client, nukus):
+        option = '<option value="karshi-colony">Colony 64, Karshi</option>'
+        assertNotContains(search(client, "Keukenov"), option, html=True)
+
+        DetaineeFactory(
+            case=nukus,
+            name_latin="Aidos Serikov",
+            facility=FacilityFactory(name="Colony 64", slug="karshi-colony", town="Karshi"),
+        )
+
+        assertContains(search(client, "Keukenov"), option, html=True)
+        assertNotContains(search(client, facility="karshi-colony"), 'id="id_facility_error"')
+
+    def test_the_page_is_the_same_for_everyone(self, client, staff_user, nukus, settings):
+        """Nothing in it depends on who asks, even with errors in the form: built afresh for an
+        anonymous reader and for a logged-in staff member, it is the same page."""
+        settings.PUBLIC_PAGE_CACHE = False
+        for filters in ({}, {"detained_from": "2015-02-30"}):
+            client.logout()
+            anonymous = search(client, "Keukenov", **filters)
+            log_in(client, staff_user)
+            staff = search(client, "Keukenov", **filters)
+            assert anonymous.status_code == staff.status_code == 200
+            assert staff.content == anonymous.content
 
 
 class TestAnOverlongQuery:
