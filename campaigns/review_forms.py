@@ -4,6 +4,7 @@ intake report."""
 import copy
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ class VerifyForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     source = forms.ModelChoiceField(
-        label=_("Cite a known source"), queryset=Source.objects.order_by("title"), required=False
+        label=_("Cite a known source"), queryset=Source.objects.none(), required=False
     )
     new_source_title = forms.CharField(
         label=_("Or add a new source: its title"), max_length=300, required=False
@@ -45,10 +46,12 @@ class VerifyForm(forms.ModelForm):
             "date_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, event: Event, **kwargs) -> None:
+    def __init__(self, *args, event: Event, sources: QuerySet[Source], **kwargs) -> None:
+        """`sources`: those the staff member may cite (`staff_selectors.sources_for_staff`)."""
         self.has_sources = bool(event.citations.all())
         super().__init__(*args, instance=copy.copy(event), **kwargs)
         self.fields["version"].initial = event.version
+        self.fields["source"].queryset = sources
 
     def clean(self) -> dict:
         data = super().clean()

@@ -17,10 +17,12 @@ from campaigns.staff_access import cases_for_staff
 from detentions.models import (
     AccessOutcome,
     Case,
+    Citation,
     ConsularVisit,
     Detainee,
     Event,
     OfficialContact,
+    Source,
 )
 from detentions.models.cases import HELD
 
@@ -164,6 +166,18 @@ def entry_for_staff(user: AbstractBaseUser, pk: int) -> Entry:
         .get(pk=entry.event_id)
     )
     return entry
+
+
+def sources_for_staff(user: AbstractBaseUser) -> QuerySet[Source]:
+    """The sources a staff user may cite: those cited in the cases they may see, and those no
+    event cites yet (just added, of no case). One cited only in other cases stays out of sight,
+    as in the admin: its title may name who gave the testimony."""
+    cited = Citation.objects.filter(source=OuterRef("pk"))
+    if sees_all_cases(user):
+        return Source.objects.order_by("title")
+    return Source.objects.filter(
+        Exists(cited.filter(event__case__in=cases_for_staff(user))) | ~Exists(cited)
+    ).order_by("title")
 
 
 def intake_for_staff(user: AbstractBaseUser, pk: int) -> IntakeReport:

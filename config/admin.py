@@ -36,6 +36,12 @@ class AdminSite(OTPAdminSite):
             return None
         return cases_for_staff(user, with_archived=True)
 
+    def case_added(self, user: AbstractBaseUser, case: Case) -> None:
+        """A case that a limited case worker adds becomes their organisation's; otherwise it
+        would leave their sight as soon as it was saved."""
+        if not sees_all_cases(user):
+            user.staff_member.organisation.cases.add(case)
+
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
         if not url_has_allowed_host_and_scheme(

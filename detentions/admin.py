@@ -323,6 +323,11 @@ class CaseAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
         cases = super().get_queryset(request).with_status(public_only=False)
         return in_model_order(cases.with_people_counts())
 
+    def save_model(self, request: HttpRequest, obj: Case, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            self.admin_site.case_added(request.user, obj)
+
     @admin.display(description=_("began"), ordering="began_on")
     def began(self, case: Case) -> str:
         return str(case.began)

@@ -25,6 +25,7 @@ from tests.accounts import log_in
 from tests.factories import (
     AttachmentFactory,
     CaseFactory,
+    CitationFactory,
     DetaineeFactory,
     EntryFactory,
     EventFactory,
@@ -288,6 +289,30 @@ def test_keeping_internal_cites_a_known_source(staff_client):
     assert entry.event.is_verified and not entry.event.is_public
     assert list(entry.event.sources.all()) == [source]
     assert "not public" in mail.outbox[0].body
+
+
+def test_a_limited_worker_may_cite_only_sources_of_their_cases(client):
+    entry = entry_of()
+    user = limited_worker()
+    user.staff_member.organisation.cases.add(entry.event.case)
+    CitationFactory(event__case=entry.event.case, source__title="Letter from the consulate")
+    other_case = CitationFactory(source__title="Testimony of a cellmate").source
+    SourceFactory(title="Court notice, not yet cited")
+    url = reverse("staff:review-entry", args=[entry.pk])
+    log_in(client, user)
+
+    page = client.get(url)
+    assertContains(page, "Letter from the consulate")
+    assertContains(page, "Court notice, not yet cited")
+    assertNotContains(page, "Testimony of a cellmate")
+
+    data = verify_data(entry, action="keep_internal", **{"verify-source": other_case.pk})
+    response = client.post(url, data)
+    assertContains(response, "Select a valid choice", status_code=400)
+    assertNotContains(response, "Testimony of a cellmate", status_code=400)
+    entry.event.refresh_from_db()
+    assert not entry.event.is_verified
+    assert not entry.event.sources.exists()
 
 
 def test_a_relative_without_an_address_is_not_mailed(staff_client):

@@ -374,6 +374,27 @@ def test_a_case_of_another_organisation_cannot_be_chosen(world, worker_client):
     assert world.both.kinships.count() == 2
 
 
+def test_a_case_the_worker_adds_is_their_organisations(world, worker_client):
+    data = page_data(worker_client.get(admin_url(Case, "add")))
+    data |= {
+        "title": "Charlie case",
+        "slug": "charlie",
+        "summary": "Two brothers held at the border.",
+        "location": "Nukus",
+        "began_on": "2024-03-01",
+        "began_on_precision": "day",
+        "detaining_country": "UZ",
+        "detainees_country": "KZ",
+    }
+
+    response = worker_client.post(admin_url(Case, "add"), data, follow=True)
+
+    case = Case.objects.get(slug="charlie")
+    assert set(case.organisations.all()) == {world.worker.staff_member.organisation}
+    assertContains(response, f'href="{admin_url(case, "change")}"')
+    assertContains(worker_client.get(admin_url(case, "change")), "Charlie case")
+
+
 def test_a_relative_of_both_cases_shows_only_the_workers(world, worker_client):
     response = worker_client.get(admin_url(world.both, "change"))
 

@@ -20,18 +20,26 @@ from campaigns.review_forms import (
 )
 from campaigns.review_services import ReviewConflict
 from campaigns.staff_access import cases_for_staff, staff_required
-from campaigns.staff_selectors import detail_rows, entry_for_staff, intake_for_staff
+from campaigns.staff_selectors import (
+    detail_rows,
+    entry_for_staff,
+    intake_for_staff,
+    sources_for_staff,
+)
 
 # The verify form's buttons: whether the event becomes public, stays internal, or keeps its flag.
 VISIBILITY = {"publish": True, "keep_internal": False, "verify": None}
 
 
-def _entry_forms(entry: Entry, data=None, action: str = "") -> dict:
+def _entry_forms(request: HttpRequest, entry: Entry, data=None, action: str = "") -> dict:
     event = entry.event
     initial = {"version": event.version}
     return {
         "verify_form": VerifyForm(
-            data if action in VISIBILITY else None, event=event, prefix="verify"
+            data if action in VISIBILITY else None,
+            event=event,
+            sources=sources_for_staff(request.user),
+            prefix="verify",
         ),
         "decline_form": DeclineForm(
             data if action == "decline" else None, initial=initial, prefix="decline"
@@ -64,7 +72,7 @@ def review_entry(request: HttpRequest, pk: int) -> HttpResponse:
         action not in [*VISIBILITY, "decline", "match"] or (action == "match" and not can_match)
     ):
         return HttpResponseBadRequest(_("Unknown action."))
-    forms = _entry_forms(entry, request.POST, action)
+    forms = _entry_forms(request, entry, request.POST, action)
     if action:
         try:
             if action in VISIBILITY and forms["verify_form"].is_valid():
