@@ -5,7 +5,8 @@ events they took part in and their kinships keep an author. What goes: their nam
 spellings, contact details, consent notes and search key, in the row and in every row of its
 change history (and of the records merged into it); their account's name, address and password
 (the account is switched off and unlinked); their two-factor devices and login records; and their
-name wherever the admin's log, the access log or a change note quoted it.
+name wherever the admin's log, the access log, a change note or the text of her own entries
+(their events, details, attachments' names and correction requests) quoted it.
 
 Who may: staff with the "erase a relative's personal data" permission (`ERASE_PERMISSION`),
 which no group is given: superusers, and anyone a superuser grants it to by name.
@@ -23,7 +24,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.access_log import Action, log_access
-from campaigns.models import AccessLogEntry, Relative
+from campaigns.models import AccessLogEntry, CorrectionRequest, Relative
+from detentions.models import Attachment, Event
+from detentions.models.timeline import DETAIL_ACCESSORS
+from detentions.page_cache import note_public_change
 
 ERASE_PERMISSION = "campaigns.erase_relative"
 
@@ -166,6 +170,53 @@ def _close_account(account: AbstractBaseUser) -> None:
             apps.get_model("axes", name).objects.filter(username=old_username).delete()
 
 
+def _text_fields(model: type[models.Model]) -> list[str]:
+    """The fields where free text is written: text, not a choice."""
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField) and not field.choices
+    ]
+
+
+def _scrub_rows(rows: models.QuerySet, names: set[str], by: str) -> None:
+    """The name, wherever the rows' free text quotes it. Written with `update()`: nothing else
+    about the record changes (no new version, no new history row to scrub in turn)."""
+    fields = _text_fields(rows.model)
+    for row in rows:
+        before = {field: getattr(row, field) for field in fields}
+        after = {field: _replace(text, names, by) for field, text in before.items() if text}
+        changed = {field: text for field, text in after.items() if text != before[field]}
+        if changed:
+            rows.model._base_manager.filter(pk=row.pk).update(**changed)
+
+
+def _scrub_own_writing(relative: Relative, names: set[str], by: str) -> None:
+    """Her name, where the text of her own entries quotes it: each event she logged, its
+    details and attachments, her correction requests, and every earlier version of them."""
+    if not names:
+        return
+    events = Event.objects.filter(entry__relative=relative)
+    event_ids = list(events.values_list("pk", flat=True))
+    details = [Event._meta.get_field(name).related_model for name in DETAIL_ACCESSORS.values()]
+    written = [
+        events,
+        *(model._base_manager.filter(event__in=event_ids) for model in details),
+        Attachment.objects.filter(event__in=event_ids),
+        CorrectionRequest.objects.filter(entry__relative=relative),
+    ]
+    for rows in written:
+        _scrub_rows(rows, names, by)
+        model = rows.model
+        if not hasattr(model, "history"):  # correction requests keep none
+            continue
+        ids = list(rows.values_list("pk", flat=True))
+        history = model.history.model.objects.filter(**{f"{model._meta.pk.attname}__in": ids})
+        _scrub_rows(history, names, by)
+    # A public event may have quoted her: cached pages must not.
+    note_public_change()
+
+
 @transaction.atomic
 def erase_relative(*, relative: Relative, user: AbstractBaseUser) -> Relative:
     """Erase the relative's personal data (see the module's notes), log it, and return the
@@ -185,5 +236,6 @@ def erase_relative(*, relative: Relative, user: AbstractBaseUser) -> Relative:
     by = str(relative)
     _scrub_history(relative, names, by)
     _scrub_logs(names, by)
+    _scrub_own_writing(relative, names, by)
     log_access(user=user, action=Action.ERASED, record=relative, label=by)
     return relative

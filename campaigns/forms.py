@@ -108,6 +108,20 @@ class TwoFactorCodeForm(forms.Form):
         return code
 
 
+class AppCodeForm(TwoFactorCodeForm):
+    """A code from the app itself, to make new backup codes: a backup code may not make more."""
+
+    code = code_field(_("The 6 digits your authenticator app shows now."))
+
+    def clean_code(self) -> str:
+        if not two_factor.six_digits("".join(self.cleaned_data["code"].split())):
+            raise forms.ValidationError(
+                _("Type the 6 digits your app shows now: a backup code cannot make new ones."),
+                code="not_the_app",
+            )
+        return super().clean_code()
+
+
 class TwoFactorSetupForm(forms.Form):
     """The first code of a new authenticator app: proof that it was set up with this secret."""
 

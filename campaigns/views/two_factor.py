@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from campaigns import two_factor
-from campaigns.forms import TwoFactorCodeForm, TwoFactorSetupForm
+from campaigns.forms import AppCodeForm, TwoFactorCodeForm, TwoFactorSetupForm
 
 
 def next_url(request: HttpRequest) -> str:
@@ -106,21 +106,30 @@ def set_up(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    """A relative turns two-step login on (through the set-up page) or off (with a code)."""
+    """A relative turns two-step login on (through the set-up page) or off (with a code); anyone
+    who has it makes new backup codes (with a code from the app)."""
     user = request.user
     is_on = two_factor.is_on(user)
     required = two_factor.is_required(user)
     may_turn_off = is_on and not required
-    form = TwoFactorCodeForm(request.POST if request.method == "POST" else None, user=user)
-    if request.method == "POST" and may_turn_off and form.is_valid():
+    here = reverse("campaigns:two-factor-settings")
+    posted = request.POST if request.method == "POST" else None
+    making_codes = posted is not None and "codes-code" in posted
+    form = TwoFactorCodeForm(None if making_codes else posted, user=user)
+    codes_form = AppCodeForm(posted if making_codes else None, user=user, prefix="codes")
+    if making_codes and is_on and codes_form.is_valid():
+        # Shown once, here, like the first ones.
+        context = {"codes": two_factor.new_backup_codes(user), "next": here, "renewed": True}
+        return render(request, "campaigns/two_factor_backup_codes.html", context)
+    if posted is not None and not making_codes and may_turn_off and form.is_valid():
         two_factor.turn_off(user)
         messages.success(request, _("Two-step login is off. Your password is enough to log in."))
         return redirect("campaigns:two-factor-settings")
-    here = reverse("campaigns:two-factor-settings")
     context = {
         "is_on": is_on,
         "required": required,
         "form": form if may_turn_off else None,
+        "codes_form": codes_form,
         "backup_codes_left": two_factor.backup_codes_left(user) if is_on else 0,
         "setup_url": f"{reverse('campaigns:two-factor-setup')}?next={here}",
     }

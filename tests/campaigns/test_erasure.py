@@ -18,10 +18,13 @@ from campaigns.access_log import Action, log_access
 from campaigns.backup import DATA, archive_content, export_archive
 from campaigns.erasure import ERASED_VALUES
 from campaigns.models import AccessLogEntry, Entry, Kinship, Organisation, Relative, StaffMember
+from detentions.models import EventKind
 from tests.accounts import log_in
 from tests.admin_pages import admin_url
 from tests.factories import (
+    AttachmentFactory,
     CaseFactory,
+    CorrectionRequestFactory,
     DetaineeFactory,
     EntryFactory,
     KinshipFactory,
@@ -83,6 +86,20 @@ def relative(case, settings, tmp_path):
     relative.refresh_from_db()
     # What she logged, and a public contact she took part in.
     EntryFactory(relative=relative, event__case=case, event__title="Letter to the consul")
+    # Her own writing quotes her full name: an entry, edited once (its history holds both
+    # versions), its details, a scan's file name and a correction she asked for.
+    own = EntryFactory(
+        relative=relative,
+        event__case=case,
+        event__kind=EventKind.OFFICIAL_CONTACT,
+        event__title="Zhanargul Kuanyshbaeva writes to the prosecutor",
+        event__description="Signed: Zhanargul Kuanyshbaeva, his sister.",
+    )
+    OfficialContactFactory(event=own.event, request="Zhanar Kuanyshbayeva asks to see him.")
+    own.event.description += " Sent by post."
+    own.event.save()
+    AttachmentFactory(event=own.event, original_name="Zhanargul Kuanyshbaeva, letter.pdf")
+    CorrectionRequestFactory(entry=own, text="It was signed by Zhanargul Kuanyshbaeva.")
     letter = OfficialContactFactory(event__case=case, event__title="Families write to the court")
     ParticipationFactory(event=letter.event, relative=relative, organisation=None)
     # The logs that quote her name, her account's two-factor device and logins.
@@ -189,8 +206,21 @@ class TestWhatStays:
     def test_her_entries_and_kinships(self, staff_client, relative):
         entries, kinships = relative.entries.count(), relative.kinships.count()
         erase(staff_client, relative)
-        assert Entry.objects.filter(relative=relative).count() == entries == 1
+        assert Entry.objects.filter(relative=relative).count() == entries == 2
         assert Kinship.objects.filter(relative=relative).count() == kinships == 2
+
+    def test_her_own_writing_names_her_a_relative(self, staff_client, relative):
+        erase(staff_client, relative)
+
+        entry = relative.entries.get(event__kind=EventKind.OFFICIAL_CONTACT)
+        event = entry.event
+        assert event.title == "a relative writes to the prosecutor"
+        assert event.description == "Signed: a relative, his sister. Sent by post."
+        assert event.official_contact.request == "a relative asks to see him."
+        assert event.attachments.get().original_name == "a relative, letter.pdf"
+        assert entry.corrections.get().text == "It was signed by a relative."
+        earlier = event.history.order_by("history_id").first()
+        assert earlier.description == "Signed: a relative, his sister."
 
     def test_the_public_timeline_names_her_a_relative(self, client, staff_client, case, relative):
         page = reverse("detentions:case-detail", kwargs={"slug": case.slug})

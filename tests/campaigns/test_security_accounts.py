@@ -513,6 +513,63 @@ class TestRelativesMayTurnItOn:
             assert client.put(reverse(name)).status_code == 405
 
 
+class TestNewBackupCodes:
+    """Whoever has two-step login on makes new backup codes with a code from the app."""
+
+    def test_a_code_from_the_app_replaces_the_backup_codes(self, client, staff):
+        device = authenticator(staff)
+        old = two_factor.new_backup_codes(staff)
+        log_in(client, staff)
+        settings_page = reverse("campaigns:two-factor-settings")
+        assertContains(client.get(settings_page), "Make new backup codes")
+
+        response = client.post(settings_page, {"codes-code": totp_code(device)})
+
+        assertContains(response, "Your new backup codes")
+        assertContains(response, "Your earlier backup codes no longer work.")
+        new = response.context["codes"]
+        assert len(new) == two_factor.BACKUP_CODE_COUNT
+        for code in new:
+            assertContains(response, f"<code>{code}</code>", html=True)
+        assert not set(new) & set(old)
+        assert not StaticToken.objects.filter(token__in=old).exists()
+        assert two_factor.verify_code(staff, new[0]) is not None
+        assert two_factor.backup_codes_left(staff) == two_factor.BACKUP_CODE_COUNT - 1
+        assert two_factor.is_on(staff)
+
+    def test_a_backup_code_cannot_make_new_ones(self, client, aigul):
+        authenticator(aigul.user)
+        old = two_factor.new_backup_codes(aigul.user)
+        log_in(client, aigul.user)
+
+        response = client.post(reverse("campaigns:two-factor-settings"), {"codes-code": old[0]})
+
+        assert field_errors(response, "codes-code") == [
+            "Type the 6 digits your app shows now: a backup code cannot make new ones."
+        ]
+        # Neither used up nor replaced; and the form beside it, to turn it off, did nothing.
+        assert two_factor.backup_codes_left(aigul.user) == two_factor.BACKUP_CODE_COUNT
+        assert two_factor.verify_code(aigul.user, old[0]) is not None
+        assert two_factor.is_on(aigul.user)
+
+    def test_a_wrong_code_changes_nothing(self, client, aigul):
+        authenticator(aigul.user)
+        old = two_factor.new_backup_codes(aigul.user)
+        log_in(client, aigul.user)
+
+        response = client.post(reverse("campaigns:two-factor-settings"), {"codes-code": "000000"})
+
+        assertContains(response, "This code is not right.")
+        assert set(StaticToken.objects.values_list("token", flat=True)) == set(old)
+
+    def test_without_two_step_login_there_is_nothing_to_replace(self, client, aigul):
+        client.force_login(aigul.user)
+        page = client.get(reverse("campaigns:two-factor-settings"))
+        assertNotContains(page, "Make new backup codes")
+        client.post(reverse("campaigns:two-factor-settings"), {"codes-code": "123456"})
+        assert not StaticDevice.objects.exists()
+
+
 class TestPasswordReset:
     def ask(self, client, email, prefix=""):
         return client.post(prefix + reverse("campaigns:password-reset"), {"email": email})
