@@ -59,9 +59,9 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
-def code_field(help_text: str) -> forms.CharField:
+def code_field(help_text: str, label: str = _("Code")) -> forms.CharField:
     return forms.CharField(
-        label=_("Code"),
+        label=label,
         help_text=help_text,
         max_length=32,
         widget=forms.TextInput(
@@ -111,7 +111,10 @@ class TwoFactorCodeForm(forms.Form):
 class AppCodeForm(TwoFactorCodeForm):
     """A code from the app itself, to make new backup codes: a backup code may not make more."""
 
-    code = code_field(_("The 6 digits your authenticator app shows now."))
+    # Its own label: the same page may also ask for a code to turn two-step login off.
+    code = code_field(
+        _("The 6 digits your authenticator app shows now."), label=_("Code from the app")
+    )
 
     def clean_code(self) -> str:
         if not two_factor.six_digits("".join(self.cleaned_data["code"].split())):

@@ -521,7 +521,10 @@ class TestNewBackupCodes:
         old = two_factor.new_backup_codes(staff)
         log_in(client, staff)
         settings_page = reverse("campaigns:two-factor-settings")
-        assertContains(client.get(settings_page), "Make new backup codes")
+        page = client.get(settings_page)
+        assertContains(page, "Make new backup codes")
+        # A label of its own, apart from the code that turns two-step login off.
+        assertContains(page, "Code from the app")
 
         response = client.post(settings_page, {"codes-code": totp_code(device)})
 
