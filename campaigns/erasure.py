@@ -170,13 +170,13 @@ def _close_account(account: AbstractBaseUser) -> None:
             apps.get_model("axes", name).objects.filter(username=old_username).delete()
 
 
-def _text_fields(model: type[models.Model]) -> list[str]:
-    """The fields where free text is written: text, not a choice."""
-    return [
-        field.attname
+def _text_fields(model: type[models.Model]) -> dict[str, int | None]:
+    """The fields where free text is written (text, not a choice), with their longest length."""
+    return {
+        field.attname: field.max_length
         for field in model._meta.concrete_fields
         if isinstance(field, models.CharField | models.TextField) and not field.choices
-    ]
+    }
 
 
 def _scrub_rows(rows: models.QuerySet, names: set[str], by: str) -> None:
@@ -185,7 +185,12 @@ def _scrub_rows(rows: models.QuerySet, names: set[str], by: str) -> None:
     fields = _text_fields(rows.model)
     for row in rows:
         before = {field: getattr(row, field) for field in fields}
-        after = {field: _replace(text, names, by) for field, text in before.items() if text}
+        # "a relative" may be longer than a short name: cut to what the column holds.
+        after = {
+            field: _replace(text, names, by)[: fields[field]]
+            for field, text in before.items()
+            if text
+        }
         changed = {field: text for field, text in after.items() if text != before[field]}
         if changed:
             rows.model._base_manager.filter(pk=row.pk).update(**changed)

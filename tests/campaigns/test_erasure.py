@@ -201,6 +201,20 @@ class TestWhatIsErased:
             "a relative",
         )
 
+    def test_a_short_name_in_a_full_title_still_fits(self, staff_client, case):
+        """The words "a relative" are longer than "Ai Li": the title is cut to its column's
+        length rather than the erasure failing (PostgreSQL refuses a longer value)."""
+        relative = RelativeFactory(given_name="Ai", family_name="Li")
+        KinshipFactory(relative=relative, detainee=DetaineeFactory(case=case))
+        entry = EntryFactory(relative=relative, event__title=("Ai Li " * 40)[:200])
+
+        erase(staff_client, relative)
+
+        entry.event.refresh_from_db()
+        assert "Ai Li" not in entry.event.title
+        assert entry.event.title.startswith("a relative a relative")
+        assert len(entry.event.title) == 200
+
 
 class TestWhatStays:
     def test_her_entries_and_kinships(self, staff_client, relative):
