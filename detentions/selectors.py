@@ -11,8 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,7 @@ from detentions.models import (
     ReportedFigure,
     Source,
 )
+from detentions.models.cases import count_per_case
 from detentions.models.timeline import named_people, shown_publicly
 
 ACCESS_GRANTED = {AccessOutcome.GRANTED, AccessOutcome.PARTIAL}
@@ -53,11 +53,6 @@ def _public_events_of_case() -> QuerySet[Event]:
     return Event.objects.public().filter(case=OuterRef("pk")).order_by()
 
 
-def _count(events: QuerySet[Event]) -> Coalesce:
-    counted = events.values("case").annotate(count=Count("pk")).values("count")[:1]
-    return Coalesce(Subquery(counted), Value(0))
-
-
 def public_cases_with_timeline_counts() -> QuerySet[Case]:
     """`public_cases()` with what the case page counts over its whole public timeline, in the
     case's own query: its events (for the pages) and its official contacts, made and answered."""
@@ -65,9 +60,9 @@ def public_cases_with_timeline_counts() -> QuerySet[Case]:
         kind=EventKind.OFFICIAL_CONTACT, official_contact__isnull=False
     )
     return public_cases().annotate(
-        public_event_count=_count(_public_events_of_case()),
-        contacts_made=_count(contacts),
-        contacts_answered=_count(
+        public_event_count=count_per_case(_public_events_of_case()),
+        contacts_made=count_per_case(contacts),
+        contacts_answered=count_per_case(
             contacts.filter(official_contact__outcome__in=OfficialContact.ANSWERED_OUTCOMES)
         ),
     )

@@ -62,6 +62,13 @@ def not_in_future(value: datetime.date | None, field: str) -> dict[str, str]:
     return {}
 
 
+def count_per_case(rows: models.QuerySet) -> Coalesce:
+    """How many of `rows` (already narrowed to `case=OuterRef("pk")`) a case has, as a subquery
+    of the case's own query: 0 when it has none."""
+    counted = rows.order_by().values("case").annotate(count=Count("pk")).values("count")[:1]
+    return Coalesce(Subquery(counted), Value(0))
+
+
 class CaseQuerySet(ArchivableQuerySet):
     def published(self) -> "CaseQuerySet":
         """What the public may see: published and not archived."""
@@ -93,14 +100,9 @@ class CaseQuerySet(ArchivableQuerySet):
         would compute the case's other annotations (its status) once per person."""
 
         def count(condition: Q) -> Coalesce:
-            people = (
+            return count_per_case(
                 Detainee.objects.filter(condition, case=OuterRef("pk"), archived_at__isnull=True)
-                .order_by()
-                .values("case")
-                .annotate(count=Count("pk"))
-                .values("count")
             )
-            return Coalesce(Subquery(people), Value(0))
 
         held = Q(status__in=HELD)
         return self.annotate(
