@@ -29,6 +29,7 @@ urlpatterns = [
     # The relatives' workspace.
     path("my/", relatives.home, name="home"),
     path("my/cases/<slug:slug>/", relatives.case_timeline, name="relative-case"),
+    path("my/cases/<slug:slug>/events/<int:pk>/", relatives.case_event, name="relative-event"),
     path("my/two-factor/", two_factor.settings_page, name="two-factor-settings"),
     path("my/cases/<slug:slug>/log/", entries.log_entry, name="log-entry"),
     path("my/entries/<int:pk>/edit/", entries.edit_entry, name="edit-entry"),

@@ -117,15 +117,23 @@ def page_count(events: int) -> int:
 def public_timeline_page(case: Case, number: int) -> TimelinePage | None:
     """Page `number` of the case's public timeline (1 is the newest), with what the page shows of
     each event; None for a page that does not exist. Needs `public_cases_with_timeline_counts()`."""
-    count = page_count(case.public_event_count)
+    return timeline_page(public_timeline_events(case), number, events=case.public_event_count)
+
+
+def timeline_page(
+    in_date_order: QuerySet[Event], number: int, *, events: int
+) -> TimelinePage | None:
+    """Page `number` (1 is the newest) of a timeline of `events` events, read from a queryset in
+    date order; None for a page that does not exist."""
+    count = page_count(events)
     if not 1 <= number <= count:
         return None
     # Read from the newest end, where readers start: the database skips only the pages before
     # this one (an index read backwards), not the whole timeline up to it.
     newer = (number - 1) * TIMELINE_PAGE_SIZE
-    events = list(public_timeline_events(case).reverse()[newer : newer + TIMELINE_PAGE_SIZE])
-    events.reverse()
-    return TimelinePage(number=number, count=count, events=events)
+    page = list(in_date_order.reverse()[newer : newer + TIMELINE_PAGE_SIZE])
+    page.reverse()
+    return TimelinePage(number=number, count=count, events=page)
 
 
 def _before(event: Event) -> Q:
@@ -148,8 +156,12 @@ def _after(event: Event) -> Q:
 
 def timeline_page_of(event: Event) -> int:
     """The page of its case's public timeline that lists this public event."""
-    later = Event.objects.public().filter(case=event.case_id).filter(_after(event)).count()
-    return later // TIMELINE_PAGE_SIZE + 1
+    return page_holding(event, Event.objects.public().filter(case=event.case_id))
+
+
+def page_holding(event: Event, timeline: QuerySet[Event]) -> int:
+    """The page of `timeline` (a case's events that some reader sees) that lists `event`."""
+    return timeline.filter(_after(event)).count() // TIMELINE_PAGE_SIZE + 1
 
 
 def public_headline(

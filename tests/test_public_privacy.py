@@ -337,6 +337,10 @@ def workspace_urls(world) -> dict[str, list[str]]:
         "campaigns:relative-case": [
             reverse("campaigns:relative-case", kwargs={"slug": slug}) for slug in slugs
         ],
+        "campaigns:relative-event": [
+            reverse("campaigns:relative-event", kwargs={"slug": world["case"].slug, "pk": pk})
+            for pk in world["case"].events.values_list("pk", flat=True)
+        ],
         "campaigns:log-entry": [
             reverse("campaigns:log-entry", kwargs={"slug": slug}) for slug in slugs
         ],

@@ -1,15 +1,17 @@
 """The relatives' workspace: their cases, what is new, and where their entries stand."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from campaigns import selectors
-from campaigns.access import case_of, relative_of
+from campaigns.access import case_of, events_visible_to, relative_of
 from campaigns.models import Relative
 from detentions.selectors import by_month, number_sources
+from detentions.views.public import page_number
 
 
 @require_safe
@@ -36,10 +38,25 @@ def home(request: HttpRequest) -> HttpResponse:
 def case_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     relative = relative_of(request.user)
     case = case_of(relative, slug)
-    events = selectors.relative_timeline(relative, case)
+    page = selectors.relative_timeline_page(relative, case, page_number(request))
+    if page is None:
+        raise Http404
     context = {
         "case": case,
-        "months": by_month(events),
-        "sources": number_sources(events),
+        "page": page,
+        "months": by_month(page.events),
+        "sources": number_sources(page.events),
     }
     return render(request, "campaigns/relative_case.html", context)
+
+
+@require_safe
+@login_required
+def case_event(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An event on the relative's timeline, on whichever page lists it."""
+    relative = relative_of(request.user)
+    case = case_of(relative, slug)
+    event = get_object_or_404(events_visible_to(relative).filter(case=case), pk=pk)
+    number = selectors.relative_page_of(relative, event)
+    page = f"?page={number}" if number > 1 else ""
+    return redirect(f"{reverse('campaigns:relative-case', args=[case.slug])}{page}#event-{pk}")

@@ -40,9 +40,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def page_number(request: HttpRequest) -> int:
-    """The `?page=` asked for: 1 when not given; 404 for anything but a number."""
-    number = request.GET.get("page", "1")
+def page_number(request: HttpRequest, name: str = "page") -> int:
+    """The `?page=` (or other `name`) asked for: 1 when not given; 404 for anything but a
+    number."""
+    number = request.GET.get(name, "1")
     if not number.isascii() or not number.isdigit() or len(number) > 6:
         raise Http404
     return int(number)

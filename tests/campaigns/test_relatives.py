@@ -221,11 +221,64 @@ class TestCaseTimeline:
             entry(aigul, nukus, f"My entry {number}", event__kind=EventKind.CAMPAIGN_ACTION)
             EventFactory(case=nukus, is_public=False, shared_with_family=True)
         client.force_login(aigul.user)
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(11):
             response = client.get(case_url(nukus))
         assert response.content.decode().count('<li class="event kind-') == rounds * (
             len(EventKind) + 2
         )
+
+    def test_a_long_timeline_comes_in_pages_newest_first(self, client, aigul, nukus, monkeypatch):
+        monkeypatch.setattr("detentions.selectors.TIMELINE_PAGE_SIZE", 2)
+        day = datetime.date(2024, 1, 1)
+        titles = [f"Event of day {n}" for n in range(5)]
+        for n, title in enumerate(titles):
+            EventFactory(case=nukus, title=title, date_start=day + datetime.timedelta(days=n))
+        client.force_login(aigul.user)
+
+        first = client.get(case_url(nukus))
+        second = client.get(case_url(nukus), {"page": 2})
+        last = client.get(case_url(nukus), {"page": 3})
+
+        assert shown_titles(first) == titles[3:]
+        assertContains(first, "Page 1 of 3; the newest come first.")
+        assertContains(first, f'href="{case_url(nukus)}?page=2#timeline"')
+        assert shown_titles(second) == titles[1:3]
+        assert shown_titles(last) == titles[:1]
+        assert client.get(case_url(nukus), {"page": 4}).status_code == 404
+        assert client.get(case_url(nukus), {"page": "two"}).status_code == 404
+
+    def test_an_event_link_opens_the_page_that_lists_it(self, client, aigul, nukus, monkeypatch):
+        monkeypatch.setattr("detentions.selectors.TIMELINE_PAGE_SIZE", 2)
+        day = datetime.date(2024, 1, 1)
+        events = [
+            EventFactory(case=nukus, date_start=day + datetime.timedelta(days=n)) for n in range(5)
+        ]
+        mine = entry(aigul, nukus, "I wrote to the prosecutor", event__date_start=day).event
+        client.force_login(aigul.user)
+
+        for event, page in [(events[4], ""), (events[2], "?page=2"), (mine, "?page=3")]:
+            response = client.get(event_url(event))
+            assertRedirects(response, f"{case_url(nukus)}{page}#event-{event.pk}")
+            assert event.title in client.get(response.url).content.decode()
+
+    def test_an_event_link_to_what_they_may_not_see_is_404(
+        self, client, aigul, bolat, nukus, timeline
+    ):
+        client.force_login(aigul.user)
+        for hidden in [timeline["theirs"].event, timeline["internal"], timeline["unverified"]]:
+            assert client.get(event_url(hidden)).status_code == 404
+        other = EventFactory(case=bolat.cases.get(), shared_with_family=True)
+        assert client.get(event_url(other)).status_code == 404
+        wrong_case = reverse("campaigns:relative-event", args=["tashkent", timeline["public"].pk])
+        assert client.get(wrong_case).status_code == 404
+
+
+def shown_titles(response) -> list[str]:
+    return re.findall(r"<h4>([^<]*)</h4>", response.content.decode())
+
+
+def event_url(event: Event) -> str:
+    return reverse("campaigns:relative-event", kwargs={"slug": event.case.slug, "pk": event.pk})
 
 
 def hours_ago(hours: float) -> datetime.datetime:
@@ -336,6 +389,36 @@ class TestHome:
         ):
             assert absent not in news
 
+    def test_a_busy_case_lists_its_latest_changes_and_counts_them_all(
+        self, client, aigul, nukus, monkeypatch
+    ):
+        monkeypatch.setattr("campaigns.selectors.NEWS_SHOWN", 2)
+        aigul.last_seen_at = hours_ago(24)
+        aigul.save()
+        for hours, title in [
+            (5, "Oldest change"),
+            (4, "Older change"),
+            (3, "Later"),
+            (2, "Latest"),
+        ]:
+            recorded(
+                EventFactory(case=nukus, title=title),
+                created=hours_ago(48),
+                updated=hours_ago(hours),
+            )
+        client.force_login(aigul.user)
+
+        response = client.get(reverse("campaigns:home"))
+
+        assertContains(response, "4 new since your last visit")
+        assertContains(response, "The latest 2 changes are listed here; the timeline has them all.")
+        news = response.content.decode()
+        news = news[news.index('<ul class="news">') : news.index('<h2 id="entries">')]
+        assert "Later" in news and "Latest" in news
+        assert "Older change" not in news and "Oldest change" not in news
+        latest = Event.objects.get(title="Latest")
+        assert f'href="{event_url(latest)}"' in news
+
     def test_the_next_visit_starts_from_this_one(self, client, aigul, nukus):
         client.force_login(aigul.user)
         EventFactory(case=nukus, title="Trial announced")
@@ -391,7 +474,7 @@ class TestHome:
                 EventFactory(case=case, is_public=False, shared_with_family=True)
                 entry(relative, case, f"Entry {number}")
         client.force_login(relative.user)
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(8):
             response = client.get(reverse("campaigns:home"))
         assertContains(response, '<article class="workspace-case">', count=size)
         assertContains(response, f"{size * 2} new since your last visit", count=size)

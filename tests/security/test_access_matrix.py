@@ -80,6 +80,7 @@ def to(name: str) -> str:
 HOME = to("campaigns:home")
 ADMIN_HOME = to("admin:index")
 CASE_PAGE = to("detentions:case-detail")
+RELATIVE_CASE = to("campaigns:relative-case")
 
 
 # One row per URL name. Columns: anonymous, relative of A, relative of B, case worker of X
@@ -121,6 +122,8 @@ EXPECTED: dict[str, tuple] = {
     # Staff are sent on to their workspace.
     "campaigns:home": (LOGIN, OK, OK, ADMIN_HOME, ADMIN_HOME, ADMIN_HOME),
     "campaigns:relative-case": (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    # An event of case A: to the page of the relative's timeline that lists it.
+    "campaigns:relative-event": (LOGIN, RELATIVE_CASE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "campaigns:log-entry": (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "campaigns:edit-entry": (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "campaigns:withdraw-entry": (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
@@ -373,6 +376,9 @@ ADDRESSES: dict[str, Callable[[World], str]] = {
         args=[urlsafe_base64_encode(force_bytes(w.users["relative_a"].pk)), "0-0"],
     ),
     "campaigns:relative-case": slug_a("campaigns:relative-case"),
+    "campaigns:relative-event": lambda w: reverse(
+        "campaigns:relative-event", kwargs={"slug": w.case_a.slug, "pk": w.event_a.pk}
+    ),
     "campaigns:log-entry": slug_a("campaigns:log-entry"),
     "campaigns:edit-entry": lambda w: reverse("campaigns:edit-entry", args=[w.entry_a.pk]),
     "campaigns:withdraw-entry": lambda w: reverse("campaigns:withdraw-entry", args=[w.entry_a.pk]),
