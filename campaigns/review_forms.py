@@ -4,11 +4,15 @@ intake report."""
 import copy
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.casework_forms import what_is_listed
 from campaigns.models import IntakeReport
+from campaigns.staff_selectors import source_shortlist
 from detentions.dates import DatePrecision
 from detentions.models import Case, Event, Institution, Official, Source
 
@@ -17,11 +21,17 @@ class VerifyForm(forms.ModelForm):
     """Staff's corrections to the event, and the source that backs it.
 
     Works on a copy of the event, so that a form with errors leaves the page's event as it was.
+    The select of known sources lists a shortlist, not every source the staff member may cite
+    (there can be tens of thousands); `find_source` lists others by title. Validation still
+    accepts any source they may cite.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     source = forms.ModelChoiceField(
         label=_("Cite a known source"), queryset=Source.objects.none(), required=False
+    )
+    find_source = forms.CharField(
+        label=_("Find a known source by its title"), max_length=300, required=False
     )
     new_source_title = forms.CharField(
         label=_("Or add a new source: its title"), max_length=300, required=False
@@ -52,6 +62,57 @@ class VerifyForm(forms.ModelForm):
         super().__init__(*args, instance=copy.copy(event), **kwargs)
         self.fields["version"].initial = event.version
         self.fields["source"].queryset = sources
+        self._offer_sources(sources, case=event.case)
+
+    @classmethod
+    def as_typed(cls, data: QueryDict, *, prefix: str, **kwargs) -> "VerifyForm":
+        """The form unbound, showing what the user typed: finding a source saves nothing, and
+        fields not filled in yet are not wrong yet."""
+        typed = {
+            name: field.widget.value_from_datadict(data, {}, f"{prefix}-{name}")
+            for name, field in cls.base_fields.items()
+        }
+        # Left out when not posted at all, so that the field's own initial (the version) holds.
+        initial = {name: value for name, value in typed.items() if value is not None}
+        return cls(initial=initial, prefix=prefix, **kwargs)
+
+    def _offer_sources(self, allowed: QuerySet[Source], *, case: Case) -> None:
+        field = self.fields["source"]
+        title_contains = (self._typed("find_source") or "").strip()
+        shortlist = source_shortlist(allowed, case=case, title_contains=title_contains)
+        if title_contains and not shortlist.sources:
+            self.fields["find_source"].help_text = _(
+                "No source you may cite has a title containing “%(text)s”."
+            ) % {"text": title_contains}
+            title_contains = ""
+            shortlist = source_shortlist(allowed, case=case)
+        field.help_text = what_is_listed(shortlist, title_contains)
+        offered = shortlist.sources
+        # A source picked but left out of the shortlist stays listed: the form shown again
+        # (after finding another, or with an error) must not drop it.
+        picked = self._picked_source()
+        if picked is not None and picked not in offered:
+            offered = [picked, *offered]
+        # After the queryset: setting it resets the choices to every source it holds.
+        field.widget.choices = [
+            ("", field.empty_label),
+            *((source.pk, field.label_from_instance(source)) for source in offered),
+        ]
+
+    def _typed(self, name: str):
+        """A field's value as posted, or its initial one. Not through `self[name]`: a bound field
+        copies the help text when first made, and the help text is not set yet."""
+        field = self.fields[name]
+        if self.is_bound:
+            return field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        return self.get_initial_for_field(field, name)
+
+    def _picked_source(self) -> Source | None:
+        """The source picked in the select, if the staff member may cite it."""
+        try:
+            return self.fields["source"].to_python(self._typed("source"))
+        except ValidationError:
+            return None
 
     def clean(self) -> dict:
         data = super().clean()

@@ -2,12 +2,13 @@
 (`cases_for_staff`), so a case worker limited to their organisation sees only its cases."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
@@ -27,6 +28,13 @@ from detentions.models import (
 from detentions.models.cases import HELD
 
 RECENT_CASES = 10
+# How many rows each list of work shows on the staff home, the most urgent; the rest are on the
+# list's own pages. Read when the home is built, so tests may lower it.
+SHOWN_ON_HOME = 20
+# Rows on each page of a list's own pages.
+WORKLIST_PER_PAGE = 50
+# How many sources the review form's select lists: every allowed one would be megabytes of HTML.
+SOURCES_OFFERED = 50
 
 
 def sees_all_cases(user: AbstractBaseUser) -> bool:
@@ -52,14 +60,17 @@ def entries_to_review(user: AbstractBaseUser) -> QuerySet[Entry]:
 
 
 def intake_to_review(user: AbstractBaseUser) -> QuerySet[IntakeReport]:
+    """Reports from the public form waiting for staff, oldest first."""
     if not sees_all_cases(user):
         return IntakeReport.objects.none()
     return IntakeReport.objects.filter(state=IntakeReport.State.NEW).order_by("created_at", "pk")
 
 
-def overdue_contacts(user: AbstractBaseUser, *, today: datetime.date) -> list[OfficialContact]:
-    """Letters and calls whose reply is due and has not come, longest waiting first."""
-    contacts = (
+def overdue_contacts(user: AbstractBaseUser, *, today: datetime.date) -> QuerySet[OfficialContact]:
+    """Letters and calls whose reply is due and has not come, longest waiting first: since the
+    contact was made, or, when its date is not known, since the reply was due. Pass the rows
+    shown through `with_days_waiting`."""
+    return (
         OfficialContact.objects.filter(
             event__case__in=cases_for_staff(user),
             event__archived_at__isnull=True,
@@ -67,13 +78,18 @@ def overdue_contacts(user: AbstractBaseUser, *, today: datetime.date) -> list[Of
             outcome__in=[OfficialContact.Outcome.AWAITING, OfficialContact.Outcome.NO_RESPONSE],
         )
         .select_related("event__case", "institution", "official__institution")
-        .order_by(models.F("event__date_start").asc(nulls_last=True), "reply_due_on", "pk")
+        .annotate(waiting_since=Coalesce("event__date_start", "reply_due_on"))
+        .order_by("waiting_since", "reply_due_on", "pk")
     )
+
+
+def with_days_waiting(
+    contacts: Iterable[OfficialContact], *, today: datetime.date
+) -> list[OfficialContact]:
+    """The contacts of `overdue_contacts`, each with the days it has waited for its reply."""
     result = list(contacts)
     for contact in result:
-        contact.days_overdue = (today - contact.reply_due_on).days
-        started = contact.event.date_start or contact.reply_due_on
-        contact.days_waiting = (today - started).days
+        contact.days_waiting = (today - contact.waiting_since).days
     return result
 
 
@@ -85,11 +101,20 @@ def held_detainees(user: AbstractBaseUser) -> QuerySet[Detainee]:
     )
 
 
+# Held people, those held longest first, by the day their case began; people of one case
+# together. A case with no known start comes first: nothing shows it began recently, and
+# `without_consular_access` lists its people at once.
+HELD_LONGEST_FIRST = [F("case__began_on").asc(nulls_first=True), "case__title", "reference", "pk"]
+
+
 def without_consular_access(user: AbstractBaseUser, *, today: datetime.date) -> QuerySet[Detainee]:
-    """Held people no verified consular visit reached in the last N days.
+    """Held people no verified consular visit reached in the last N days, held longest first.
 
     A visit that names no detainees seen counts for the whole case. People detained less than
     N days ago are not listed yet.
+
+    Not ordered by the day of the last visit that reached each person: that is a lookup per
+    held person, which PostgreSQL does not turn into a join (18 s for 60,000 people held).
     """
     days = settings.CONSULAR_ACCESS_ALERT_DAYS
     since = today - datetime.timedelta(days=days)
@@ -104,45 +129,121 @@ def without_consular_access(user: AbstractBaseUser, *, today: datetime.date) -> 
         held_detainees(user)
         .filter(Q(case__began_on__isnull=True) | Q(case__began_on__lt=since))
         .exclude(Exists(visits))
-        .order_by("case__title", "reference")
+        .order_by(*HELD_LONGEST_FIRST)
     )
 
 
 def whereabouts_unknown(user: AbstractBaseUser) -> QuerySet[Detainee]:
-    return held_detainees(user).filter(facility__isnull=True).order_by("case__title", "reference")
+    """Held people whose place of detention is not known, held longest first: when their
+    whereabouts were lost is not recorded, and the day their case began is the earliest it can
+    have been."""
+    return held_detainees(user).filter(facility__isnull=True).order_by(*HELD_LONGEST_FIRST)
 
 
 def recently_changed_cases(user: AbstractBaseUser) -> QuerySet[Case]:
-    """The cases whose record or timeline changed last."""
+    """The cases whose record or timeline changed last.
+
+    Each case's latest event change is read from the index of its events by change, one entry a
+    case: grouping every event of every case for it took a second with a million events.
+    """
+    events = Event.objects.filter(case=OuterRef("pk"))
+    latest_event_change = events.order_by("-updated_at", "-id").values("updated_at")[:1]
     return (
         cases_for_staff(user)
         .annotate(
-            last_changed=Greatest(Coalesce(Max("events__updated_at"), "updated_at"), "updated_at")
+            last_changed=Greatest(
+                Coalesce(Subquery(latest_event_change), "updated_at"), "updated_at"
+            )
         )
         .order_by("-last_changed", "pk")[:RECENT_CASES]
     )
 
 
+# The lists of work on the staff home, by the name of each one's full list in its address.
+ENTRIES = "entries"
+INTAKE = "intake"
+OVERDUE_REPLIES = "overdue-replies"
+NO_CONSULAR_ACCESS = "no-consular-access"
+WHEREABOUTS_UNKNOWN = "whereabouts-unknown"
+
+
+def worklist(user: AbstractBaseUser, name: str, *, today: datetime.date) -> QuerySet:
+    """The rows of the list of work called `name`, most urgent first; 404 for any other name.
+
+    Staff who may not review intake reports find that list empty, as on their home page.
+    """
+    if name == ENTRIES:
+        return entries_to_review(user)
+    if name == INTAKE:
+        return intake_to_review(user)
+    if name == OVERDUE_REPLIES:
+        return overdue_contacts(user, today=today)
+    if name == NO_CONSULAR_ACCESS:
+        return without_consular_access(user, today=today)
+    if name == WHEREABOUTS_UNKNOWN:
+        return whereabouts_unknown(user)
+    raise Http404
+
+
+def _as_shown(name: str, rows: Iterable, *, today: datetime.date) -> list:
+    """The rows of list `name`, fetched, with what their lines show that is not a field."""
+    if name == OVERDUE_REPLIES:
+        return with_days_waiting(rows, today=today)
+    return list(rows)
+
+
+@dataclass(frozen=True)
+class TopOfList:
+    """The most urgent rows of a list of work, and how many the list has in all."""
+
+    name: str
+    rows: list
+    total: int
+
+    @property
+    def is_cut(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def top_of_list(user: AbstractBaseUser, name: str, *, today: datetime.date) -> TopOfList:
+    """The first SHOWN_ON_HOME rows of list `name` and its count: two queries, whatever its
+    length. (Every row of lists thousands long made the home page megabytes long.)"""
+    rows = worklist(user, name, today=today)
+    return TopOfList(
+        name=name,
+        rows=_as_shown(name, rows[:SHOWN_ON_HOME], today=today),
+        total=rows.count(),
+    )
+
+
+def worklist_page(user: AbstractBaseUser, name: str, number: int, *, today: datetime.date) -> Page:
+    """Page `number` of list `name`, WORKLIST_PER_PAGE rows; InvalidPage when it has no such
+    page, 404 for a name no list has."""
+    page = Paginator(worklist(user, name, today=today), WORKLIST_PER_PAGE).page(number)
+    page.object_list = _as_shown(name, page.object_list, today=today)
+    return page
+
+
 @dataclass(frozen=True)
 class StaffHome:
-    entries: list[Entry]
-    intake_reports: list[IntakeReport]
-    overdue: list[OfficialContact]
-    without_consular_access: list[Detainee]
-    whereabouts_unknown: list[Detainee]
+    entries: TopOfList
+    intake_reports: TopOfList
+    overdue: TopOfList
+    without_consular_access: TopOfList
+    whereabouts_unknown: TopOfList
     recent_cases: list[Case]
     alert_days: int
 
 
 def staff_home(user: AbstractBaseUser) -> StaffHome:
-    """Everything on the staff home page: one query per list, whatever the numbers."""
+    """Everything on the staff home page: a fixed number of queries, whatever the numbers."""
     today = timezone.localdate()
     return StaffHome(
-        entries=list(entries_to_review(user)),
-        intake_reports=list(intake_to_review(user)),
-        overdue=overdue_contacts(user, today=today),
-        without_consular_access=list(without_consular_access(user, today=today)),
-        whereabouts_unknown=list(whereabouts_unknown(user)),
+        entries=top_of_list(user, ENTRIES, today=today),
+        intake_reports=top_of_list(user, INTAKE, today=today),
+        overdue=top_of_list(user, OVERDUE_REPLIES, today=today),
+        without_consular_access=top_of_list(user, NO_CONSULAR_ACCESS, today=today),
+        whereabouts_unknown=top_of_list(user, WHEREABOUTS_UNKNOWN, today=today),
         recent_cases=list(recently_changed_cases(user)),
         alert_days=settings.CONSULAR_ACCESS_ALERT_DAYS,
     )
@@ -178,6 +279,48 @@ def sources_for_staff(user: AbstractBaseUser) -> QuerySet[Source]:
     return Source.objects.filter(
         Exists(cited.filter(event__case__in=cases_for_staff(user))) | ~Exists(cited)
     ).order_by("title")
+
+
+@dataclass(frozen=True)
+class SourceShortlist:
+    sources: list[Source]
+    is_cut: bool  # more sources qualified than are listed
+
+
+# The citations of a case's latest events read for its shortlist: enough for SOURCES_OFFERED
+# sources where each is cited several times, and a bounded read on a case of any length.
+CITATIONS_READ_FOR_SHORTLIST = 500
+
+
+def source_shortlist(
+    allowed: QuerySet[Source], *, case: Case, title_contains: str = ""
+) -> SourceShortlist:
+    """At most SOURCES_OFFERED of the `allowed` sources.
+
+    With `title_contains`, those whose title contains it, by title. Without, those cited by the
+    case's latest events, latest first, then those no event cites yet, newest first: a source is
+    usually cited again where it was cited before, or was just added. Each read stops at the
+    shortlist's length: asking every source whether this case cites it took a second with
+    66,000 sources.
+    """
+    wanted = SOURCES_OFFERED + 1  # one more, to know whether the list was cut
+    if title_contains:
+        found = list(
+            allowed.filter(title__icontains=title_contains).order_by("title", "pk")[:wanted]
+        )
+        return SourceShortlist(found[:SOURCES_OFFERED], is_cut=len(found) > SOURCES_OFFERED)
+    latest_cited = (
+        Citation.objects.filter(event__case=case, source__in=allowed)
+        .order_by(F("event__date_start").desc(nulls_last=True), "-event_id", "-pk")
+        .values_list("source", flat=True)[:CITATIONS_READ_FOR_SHORTLIST]
+    )
+    cited_here = list(dict.fromkeys(latest_cited))[:wanted]
+    by_pk = Source.objects.in_bulk(cited_here)
+    found = [by_pk[pk] for pk in cited_here]
+    if len(found) < wanted:
+        cited = Citation.objects.filter(source=OuterRef("pk"))
+        found += allowed.filter(~Exists(cited)).order_by("-pk")[: wanted - len(found)]
+    return SourceShortlist(found[:SOURCES_OFFERED], is_cut=len(found) > SOURCES_OFFERED)
 
 
 def intake_for_staff(user: AbstractBaseUser, pk: int) -> IntakeReport:

@@ -12,6 +12,7 @@ from campaigns.views.staff import (
     merge,
     review,
     search,
+    worklist,
 )
 
 app_name = "staff"
@@ -19,6 +20,7 @@ app_name = "staff"
 urlpatterns: list = [
     # --- Home and review (staff home, review queue, entry review, name matching, intake) ---
     path("", home.home, name="home"),
+    path("work/<slug:name>/", worklist.worklist, name="worklist"),
     path("search/", search.search, name="search"),
     path("entries/<int:pk>/", review.review_entry, name="review-entry"),
     path("intake/<int:pk>/", review.review_intake, name="review-intake"),

@@ -383,6 +383,16 @@ def staff_urls(world) -> dict[str, list[str]]:
     return {
         "staff:home": [reverse("staff:home")],
         "staff:search": [reverse("staff:search") + "?q=zqksecret+withheld+name"],
+        "staff:worklist": [
+            reverse("staff:worklist", kwargs={"name": name})
+            for name in [
+                "entries",
+                "intake",
+                "overdue-replies",
+                "no-consular-access",
+                "whereabouts-unknown",
+            ]
+        ],
         "staff:review-entry": [reverse("staff:review-entry", kwargs={"pk": world["entry"].pk})],
         "staff:review-intake": [reverse("staff:review-intake", kwargs={"pk": world["intake"].pk})],
         "staff:event-edit": [reverse("staff:event-edit", kwargs={"pk": event})],

@@ -244,7 +244,7 @@ class TestStaffScreens:
             )
         # As with none archived (tests/campaigns/test_staff_casework.py): the archived detainees
         # and the archived events are one query each, their archivers come with them.
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(10):
             staff_client.get(reverse("staff:case", args=[case.slug]))
 
     def test_an_event_naming_an_archived_person_keeps_naming_them_when_saved(

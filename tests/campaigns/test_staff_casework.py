@@ -2,13 +2,19 @@
 history and restoring an earlier version."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from campaigns import casework_selectors, casework_services
 from campaigns.models import StaffMember
+from campaigns.staff_selectors import SOURCES_OFFERED
+from detentions import selectors
 from detentions.dates import DatePrecision
 from detentions.models import (
     Citation,
@@ -187,9 +193,9 @@ class TestCasePage:
         self, staff_client, case, rounds, django_assert_num_queries
     ):
         timeline_of_every_kind(case, rounds=rounds)
-        # Session, user, their authenticator, case, detainees, events, citations, five people
-        # relations, the archived detainees and events.
-        with django_assert_num_queries(14):
+        # Session, user, their authenticator, case, the counts, events, citations, detainees,
+        # the archived detainees and events.
+        with django_assert_num_queries(10):
             response = staff_client.get(reverse("staff:case", kwargs={"slug": case.slug}))
         assert response.status_code == 200
 
@@ -215,8 +221,10 @@ class TestEventForms:
         )
         data |= {"detail-status": "verdict", "detail-detainees": [detainee.pk]}
         response = staff_client.post(url, data)
-        assertRedirects(response, reverse("staff:case", kwargs={"slug": case.slug}))
         event = Event.objects.get(title="Sentenced")
+        assertRedirects(
+            response, reverse("staff:case", kwargs={"slug": case.slug}) + f"#event-{event.pk}"
+        )
         assert event.kind == EventKind.STATUS_CHANGE
         assert event.recorded_by.username == "staff"
         assert event.status_change.status == "verdict"
@@ -277,6 +285,381 @@ class TestEventForms:
         response = staff_client.post(reverse("staff:event-edit", kwargs={"pk": event.pk}), data)
         assertContains(response, "A verified event needs at least one source.")
         assert Citation.objects.filter(event=event).count() == 1
+
+
+def titles_on(response) -> list[str]:
+    """The titles of the events the case page's timeline lists, in order."""
+    content = response.content.decode()
+    timeline = content[content.index('<ol class="staff-timeline">') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    return [
+        html.unescape(t)
+        for t in re.findall(r'/edit/">([^<]*)</a> · <a href="/staff/archive/event', timeline)
+    ]
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Pages of 3 events and of 2 people, and the 2 latest archived records of each kind."""
+    monkeypatch.setattr(selectors, "TIMELINE_PAGE_SIZE", 3)
+    monkeypatch.setattr(casework_selectors, "PEOPLE_PAGE_SIZE", 2)
+    monkeypatch.setattr(casework_selectors, "ARCHIVED_SHOWN", 2)
+
+
+def dated_events(case, count: int) -> list[Event]:
+    """`count` events a day apart, oldest first, titled "Day 1", "Day 2"..."""
+    return [
+        EventFactory(
+            case=case,
+            title=f"Day {day}",
+            date_start=datetime.date(2009, 3, 1) + datetime.timedelta(days=day),
+        )
+        for day in range(1, count + 1)
+    ]
+
+
+@pytest.mark.usefixtures("small_pages")
+class TestCasePages:
+    def test_page_one_shows_the_newest_events_and_links_to_earlier_ones(self, staff_client, case):
+        dated_events(case, 7)
+        url = reverse("staff:case", kwargs={"slug": case.slug})
+
+        response = staff_client.get(url)
+
+        assert titles_on(response) == ["Day 5", "Day 6", "Day 7"]
+        assertContains(response, "Page 1 of 3; the newest come first.", count=2)
+        assertContains(response, "7 events in all.", count=2)
+        assertContains(
+            response,
+            f'<a href="{url}?page=2#timeline" rel="next">Earlier events</a>',
+            html=True,
+            count=2,
+        )
+        assertNotContains(response, "Later events")
+
+    def test_page_two_shows_older_events_and_links_both_ways(self, staff_client, case):
+        dated_events(case, 7)
+        url = reverse("staff:case", kwargs={"slug": case.slug})
+
+        response = staff_client.get(url + "?page=2")
+
+        assert titles_on(response) == ["Day 2", "Day 3", "Day 4"]
+        assertContains(response, "Page 2 of 3; the newest come first.", count=2)
+        assertContains(
+            response, f'<a href="{url}#timeline" rel="prev">Later events</a>', html=True, count=2
+        )
+        assertContains(
+            response,
+            f'<a href="{url}?page=3#timeline" rel="next">Earlier events</a>',
+            html=True,
+            count=2,
+        )
+        assert titles_on(staff_client.get(url + "?page=3")) == ["Day 1"]
+
+    def test_internal_and_archived_events_are_paged_as_staff_see_them(self, staff_client, case):
+        events = dated_events(case, 4)
+        Event.objects.filter(pk=events[3].pk).update(is_public=False, verification="reported")
+        Event.objects.filter(pk=events[2].pk).update(archived_at=timezone.now())
+        url = reverse("staff:case", kwargs={"slug": case.slug})
+
+        response = staff_client.get(url)
+
+        assert titles_on(response) == ["Day 1", "Day 2", "Day 4"]
+        assertNotContains(response, "Earlier events")
+
+    @pytest.mark.parametrize(
+        "query", ["?page=4", "?page=0", "?page=two", "?page=-1", "?people_page=2", "?people_page=x"]
+    )
+    def test_a_page_that_does_not_exist_is_404(self, staff_client, case, query):
+        dated_events(case, 7)
+        DetaineeFactory.create_batch(2, case=case)
+        url = reverse("staff:case", kwargs={"slug": case.slug})
+        assert staff_client.get(url + query).status_code == 404
+
+    def test_an_empty_case_has_its_first_page(self, staff_client, case):
+        response = staff_client.get(reverse("staff:case", kwargs={"slug": case.slug}))
+        assertContains(response, "No events recorded yet.")
+        assertContains(response, "No detainees recorded yet.")
+        assertNotContains(response, "Page 1 of")
+
+    def test_detainees_are_paged_by_reference_keeping_the_timelines_page(self, staff_client, case):
+        dated_events(case, 4)
+        for reference in ["a1", "a2", "a3", "a4", "a5"]:
+            DetaineeFactory(case=case, reference=reference, name_latin=f"Person {reference}")
+        url = reverse("staff:case", kwargs={"slug": case.slug})
+
+        first = staff_client.get(url + "?page=2")
+
+        assertContains(first, "Person a1")
+        assertContains(first, "Person a2")
+        assertNotContains(first, "Person a3")
+        assertContains(first, "Showing 1–2 of 5, by reference.")
+        assertContains(
+            first,
+            f'<a href="{url}?page=2&amp;people_page=2#people" rel="next">Next detainees</a>',
+            html=True,
+        )
+        assertContains(
+            first, f'<a href="{reverse("staff:search")}">Find someone by name</a>', html=True
+        )
+        # Paging through the events keeps one's place among the people, and the other way round.
+        second = staff_client.get(url + "?page=2&people_page=2")
+        assertContains(second, "Showing 3–4 of 5, by reference.")
+        assertContains(second, "Person a3")
+        assertNotContains(second, "Person a2")
+        assertContains(
+            second, f'<a href="{url}?page=2#people" rel="prev">Previous detainees</a>', html=True
+        )
+        assertContains(
+            second, f'<a href="{url}?people_page=2#timeline" rel="prev">Later events</a>', html=True
+        )
+        last = staff_client.get(url + "?people_page=3")
+        assertContains(last, "Showing 5–5 of 5, by reference.")
+        assertNotContains(last, "Next detainees")
+
+    def test_the_archived_lists_show_the_latest_and_count_them_all(self, staff_client, case):
+        user = StaffUserFactory(username="aliya")
+        for record in [*dated_events(case, 3), *DetaineeFactory.create_batch(3, case=case)]:
+            casework_services.archive(record=record, user=user)
+        url = reverse("staff:case", kwargs={"slug": case.slug})
+
+        response = staff_client.get(url)
+
+        assertContains(response, "Showing the 2 events archived last, of 3.")
+        assertContains(response, "Showing the 2 detainees archived last, of 3.")
+        content = response.content.decode()
+        archived = content[content.index('id="archived"') :]
+        assert "Day 3" in archived and "Day 2" in archived and "Day 1" not in archived
+        assert archived.count("/restore/") == 4
+
+    def test_takes_the_same_queries_with_more_than_a_page_of_everything(
+        self, staff_client, case, django_assert_max_num_queries
+    ):
+        user = StaffUserFactory(username="aliya")
+        timeline_of_every_kind(case, rounds=2)
+        DetaineeFactory.create_batch(5, case=case)
+        for record in [*dated_events(case, 3), *DetaineeFactory.create_batch(3, case=case)]:
+            casework_services.archive(record=record, user=user)
+        url = reverse("staff:case", kwargs={"slug": case.slug})
+
+        for query in ["", "?page=2&people_page=2", "?page=5&people_page=3"]:
+            with django_assert_max_num_queries(10):
+                response = staff_client.get(url + query)
+            assert len(titles_on(response)) == 3
+            assertContains(response, "Showing the 2 events archived last, of 3.")
+
+    def test_saving_an_event_goes_back_to_the_page_that_lists_it(self, staff_client, case):
+        events = dated_events(case, 7)
+        url = reverse("staff:event-edit", kwargs={"pk": events[2].pk})
+
+        response = staff_client.post(
+            url, event_data(events[2], title="Day 3, corrected", verification="reported")
+        )
+
+        case_url = reverse("staff:case", kwargs={"slug": case.slug})
+        assertRedirects(response, f"{case_url}?page=2#event-{events[2].pk}")
+        assert "Day 3, corrected" in titles_on(staff_client.get(response.url))
+
+
+def offered_sources(response, row: int = 0) -> list[str]:
+    """The titles a citation row's source select lists, in order."""
+    content = response.content.decode()
+    select = content[content.index(f'<select name="citations-{row}-source"') :]
+    select = select[: select.index("</select>")]
+    return [html.unescape(t) for t in re.findall(r'<option value="\d+"[^>]*>([^<]*)<', select)]
+
+
+def picked_source(response, row: int) -> str | None:
+    content = response.content.decode()
+    select = content[content.index(f'<select name="citations-{row}-source"') :]
+    picked = re.findall(
+        r'<option value="\d+" selected>([^<]*)<', select[: select.index("</select>")]
+    )
+    return html.unescape(picked[0]) if picked else None
+
+
+def cite_many(case, title: str, count: int) -> list[Source]:
+    """`count` sources cited by one event of the case, the last made cited last."""
+    event = EventFactory(case=case)
+    sources = Source.objects.bulk_create(
+        Source(title=f"{title} {number:03}", kind=Source.Kind.MEDIA) for number in range(count)
+    )
+    Citation.objects.bulk_create(Citation(event=event, source=source) for source in sources)
+    return sources
+
+
+def find_data(event: Event, text: str, **changes) -> dict:
+    return event_data(event, action="find_source", **{"citations-find_source": text}, **changes)
+
+
+class TestCitationSources:
+    def test_each_select_offers_the_shortlist_and_the_source_its_row_cites(
+        self, staff_client, case, event, django_assert_max_num_queries
+    ):
+        cited = event.citations.get().source
+        cite_many(case, "Cited here", SOURCES_OFFERED + 10)
+        cite_many(CaseFactory(), "Cited elsewhere", 10)
+        url = reverse("staff:event-edit", kwargs={"pk": event.pk})
+
+        # Session, user, authenticator, event, citations, the shortlist: whatever the sources.
+        with django_assert_max_num_queries(7):
+            response = staff_client.get(url)
+
+        first_row = offered_sources(response, 0)
+        assert first_row[0] == cited.title
+        assert first_row[1:3] == [
+            f"Cited here {SOURCES_OFFERED + 9:03}",
+            f"Cited here {SOURCES_OFFERED + 8:03}",
+        ]
+        assert len(first_row) == SOURCES_OFFERED + 1
+        assert picked_source(response, 0) == cited.title
+        assert offered_sources(response, 1) == first_row[1:]
+        assert offered_sources(response, 2) == first_row[1:]
+        assert not [title for title in first_row if title.startswith("Cited elsewhere")]
+        assertContains(
+            response,
+            f"The {SOURCES_OFFERED} sources cited most recently in this case or not cited yet. "
+            "To cite another, find it by its title.",
+        )
+
+    def test_the_add_page_offers_the_shortlist(self, staff_client, case):
+        cite_many(case, "Cited here", SOURCES_OFFERED + 10)
+        url = reverse("staff:event-add", kwargs={"slug": case.slug}) + "?kind=note"
+
+        response = staff_client.get(url)
+
+        assert len(offered_sources(response, 0)) == SOURCES_OFFERED
+        assert len(offered_sources(response, 1)) == SOURCES_OFFERED
+
+    def test_finding_lists_sources_by_title_keeps_what_was_typed_and_saves_nothing(
+        self, staff_client, case, event
+    ):
+        CitationFactory(source__title="Verdict of the Aktobe court")
+        CitationFactory(source__title="Appeal to the Aktobe court")
+        CitationFactory(source__title="Testimony of a cellmate")
+        url = reverse("staff:event-edit", kwargs={"pk": event.pk})
+        data = find_data(
+            event,
+            " aktobe COURT ",
+            title="Moved to the capital",
+            date_start="2999-01-01",
+            **{"citations-1-locator": "page 4", "citations-1-confidence": "low"},
+        )
+        data["citations-TOTAL_FORMS"] = 3
+
+        response = staff_client.post(url, data)
+
+        assert response.status_code == 200
+        for row in range(3):
+            assert offered_sources(response, row)[-2:] == [
+                "Appeal to the Aktobe court",
+                "Verdict of the Aktobe court",
+            ]
+        assertContains(response, "The sources whose title contains “aktobe COURT”.")
+        assertContains(response, "Nothing is saved yet.")
+        assertContains(response, 'value="Moved to the capital"')
+        assertContains(response, 'value="2999-01-01"')
+        assertContains(response, 'value=" aktobe COURT "')
+        assertContains(response, 'value="page 4"')
+        assertContains(response, '<option value="low" selected>', html=False)
+        assertContains(
+            response, '<input type="hidden" name="version" value="1" id="id_version">', html=True
+        )
+        assertNotContains(response, "Please correct what is marked below.")
+        assertNotContains(response, "This date is in the future.")
+        assert picked_source(response, 0) == event.citations.get().source.title
+        event.refresh_from_db()
+        assert (event.title, event.version) == ("Detained at the checkpoint", 1)
+        assert event.citations.count() == 1
+
+    def test_finding_nothing_says_so_and_lists_the_shortlist(self, staff_client, case, event):
+        url = reverse("staff:event-edit", kwargs={"pk": event.pk})
+
+        response = staff_client.post(url, find_data(event, "<b>verdict"))
+
+        assertContains(
+            response, "No source you may cite has a title containing “&lt;b&gt;verdict”."
+        )
+        assert offered_sources(response, 1) == [event.citations.get().source.title]
+
+    def test_a_source_found_by_title_can_be_cited(self, staff_client, case, event):
+        verdict = CitationFactory(source__title="Verdict of the Aktobe court").source
+        cite_many(case, "Cited here", SOURCES_OFFERED)
+        url = reverse("staff:event-edit", kwargs={"pk": event.pk})
+        assert verdict.title not in offered_sources(staff_client.get(url), 1)
+        found = staff_client.post(url, find_data(event, "verdict"))
+        assert offered_sources(found, 1)[-1] == verdict.title
+
+        data = event_data(event, **citation_data(event, sources=[verdict]))
+        response = staff_client.post(url, data | {"citations-find_source": "verdict"})
+
+        assert response.status_code == 302
+        assert set(event.sources.all()) == {event.citations.first().source, verdict}
+        event.refresh_from_db()
+        assert event.version == 2
+
+    def test_a_picked_source_stays_listed_when_the_page_is_shown_again(
+        self, staff_client, case, event
+    ):
+        verdict = CitationFactory(source__title="Verdict of the Aktobe court").source
+        cite_many(case, "Cited here", SOURCES_OFFERED)
+        url = reverse("staff:event-edit", kwargs={"pk": event.pk})
+
+        # Picked after a first search; then a search for another source.
+        data = find_data(event, "cellmate", **citation_data(event, sources=[verdict]))
+        response = staff_client.post(url, data)
+        assert picked_source(response, 1) == verdict.title
+        assert offered_sources(response, 2) == offered_sources(response, 1)[1:]
+
+        # Then saved with an error elsewhere.
+        data = event_data(event, date_start="2999-01-01", **citation_data(event, sources=[verdict]))
+        response = staff_client.post(url, data)
+        assertContains(response, "This date is in the future.")
+        assert picked_source(response, 1) == verdict.title
+        assert event.citations.count() == 1
+
+    @pytest.mark.parametrize("number", ["99999999999999999999", "9" * 5000, "²", "-1"])
+    def test_a_forged_source_number_is_refused_not_a_server_error(
+        self, staff_client, case, event, number
+    ):
+        url = reverse("staff:event-edit", kwargs={"pk": event.pk})
+        data = event_data(event, **citation_data(event, sources=[SourceFactory()]))
+        data |= {"citations-1-source": number, "citations-find_source": "report\x00"}
+
+        found = staff_client.post(
+            url, data | {"action": "find_source", "citations-TOTAL_FORMS": number}
+        )
+        saved = staff_client.post(url, data)
+
+        assert found.status_code == 200
+        assertContains(saved, "Select a valid choice.")
+        assert event.citations.count() == 1
+
+    def test_a_limited_case_worker_is_offered_only_sources_they_may_cite(
+        self, limited_client, case, event
+    ):
+        StaffMember.objects.get().organisation.cases.add(case)
+        CitationFactory(event__case=case, source__title="Testimony of the sister")
+        secret = CitationFactory(source__title="Testimony of a cellmate").source
+        SourceFactory(title="Testimony, not yet cited")
+        url = reverse("staff:event-edit", kwargs={"pk": event.pk})
+
+        page = limited_client.get(url)
+        found = limited_client.post(url, find_data(event, "testimony"))
+
+        assertNotContains(page, "Testimony of a cellmate")
+        assert offered_sources(found, 1) == ["Testimony of the sister", "Testimony, not yet cited"]
+        assertNotContains(found, "Testimony of a cellmate")
+
+        response = limited_client.post(
+            url, event_data(event, **citation_data(event, sources=[secret]))
+        )
+
+        assertContains(response, "Select a valid choice.")
+        assertNotContains(response, "Testimony of a cellmate")
+        assert not event.citations.filter(source=secret).exists()
+        event.refresh_from_db()
+        assert event.version == 1
 
 
 class TestConflicts:

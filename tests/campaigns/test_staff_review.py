@@ -1,6 +1,8 @@
 """The staff home, entry and intake review, and the staff digest."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.core import mail
@@ -12,6 +14,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from campaigns.models import Entry, IntakeReport, StaffMember
+from campaigns.staff_selectors import SOURCES_OFFERED
 from detentions.models import (
     Case,
     Citation,
@@ -231,7 +234,7 @@ def test_home_makes_the_same_number_of_queries_for_more_records(client, user_kin
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse("staff:home")).status_code == 200
     assert len(small) == len(large)
-    assert len(large) <= 12
+    assert len(large) <= 14
 
 
 # --- Entry review --------------------------------------------------------------------------
@@ -313,6 +316,217 @@ def test_a_limited_worker_may_cite_only_sources_of_their_cases(client):
     entry.event.refresh_from_db()
     assert not entry.event.is_verified
     assert not entry.event.sources.exists()
+
+
+def offered_sources(response) -> list[str]:
+    """The titles "Cite a known source" lists, in order."""
+    content = response.content.decode()
+    select = content[content.index('<select name="verify-source"') :]
+    select = select[: select.index("</select>")]
+    return [
+        html.unescape(title) for title in re.findall(r'<option value="\d+"[^>]*>([^<]*)<', select)
+    ]
+
+
+def picked_source(response) -> str:
+    content = response.content.decode()
+    select = content[content.index('<select name="verify-source"') :]
+    [title] = re.findall(
+        r'<option value="\d+" selected>([^<]*)<', select[: select.index("</select>")]
+    )
+    return html.unescape(title)
+
+
+def cite_many(case: Case, title: str, count: int) -> list[Source]:
+    """`count` sources cited by one event of the case, the last made cited last."""
+    event = EventFactory(case=case)
+    sources = Source.objects.bulk_create(
+        Source(title=f"{title} {number:03}", kind=Source.Kind.MEDIA) for number in range(count)
+    )
+    Citation.objects.bulk_create(Citation(event=event, source=source) for source in sources)
+    return sources
+
+
+def test_the_source_select_lists_the_cases_sources_latest_first_then_new_ones(staff_client):
+    entry = entry_of()
+    case = entry.event.case
+    consulate = CitationFactory(event__case=case, source__title="Letter from the consulate").source
+    CitationFactory(event__case=case, source__title="Court ruling")
+    CitationFactory(event__case=case, source=consulate)  # cited again, last
+    SourceFactory(title="Court notice, not yet cited")
+    CitationFactory(source__title="Testimony of a cellmate")  # in another case
+
+    response = staff_client.get(reverse("staff:review-entry", args=[entry.pk]))
+
+    assert offered_sources(response) == [
+        "Letter from the consulate",
+        "Court ruling",
+        "Court notice, not yet cited",
+    ]
+    assertNotContains(response, "Testimony of a cellmate")
+    assertNotContains(response, "To cite another, find it by its title.")
+
+
+def test_the_source_select_is_cut_and_says_so_in_a_fixed_number_of_queries(
+    staff_client, django_assert_max_num_queries
+):
+    entry = entry_of()
+    cite_many(entry.event.case, "Cited here", 120)
+    cite_many(CaseFactory(), "Cited elsewhere", 120)
+    url = reverse("staff:review-entry", args=[entry.pk])
+
+    with django_assert_max_num_queries(10):
+        response = staff_client.get(url)
+
+    offered = offered_sources(response)
+    assert len(offered) == SOURCES_OFFERED
+    assert offered[:2] == ["Cited here 119", "Cited here 118"]
+    assert not [title for title in offered if not title.startswith("Cited here")]
+    assertContains(
+        response,
+        f"The {SOURCES_OFFERED} sources cited most recently in this case or not cited yet. "
+        "To cite another, find it by its title.",
+    )
+
+    data = verify_data(entry, action="find_source", **{"verify-find_source": "cited"})
+    with django_assert_max_num_queries(9):
+        response = staff_client.post(url, data)
+
+    offered = offered_sources(response)
+    assert len(offered) == SOURCES_OFFERED
+    assert offered[:2] == ["Cited elsewhere 000", "Cited elsewhere 001"]
+    assertContains(response, f"The first {SOURCES_OFFERED} sources whose title contains “cited”.")
+
+
+def test_finding_a_source_by_title_keeps_what_was_typed_and_saves_nothing(staff_client):
+    entry = entry_of()
+    CitationFactory(event__case=entry.event.case, source__title="Letter from the consulate")
+    CitationFactory(source__title="Verdict of the Aktobe court")
+    CitationFactory(source__title="Appeal to the Aktobe court")
+    CitationFactory(source__title="Testimony of a cellmate")
+    data = verify_data(
+        entry,
+        action="find_source",
+        **{
+            "verify-title": "Letter to the regional prosecutor",
+            "verify-find_source": " aktobe COURT ",
+            "verify-new_source_url": "not a link",
+        },
+    )
+
+    response = staff_client.post(reverse("staff:review-entry", args=[entry.pk]), data)
+
+    assert response.status_code == 200
+    assert offered_sources(response) == [
+        "Appeal to the Aktobe court",
+        "Verdict of the Aktobe court",
+    ]
+    assertContains(response, "The sources whose title contains “aktobe COURT”.")
+    assertContains(response, 'value="Letter to the regional prosecutor"')
+    assertContains(response, 'value=" aktobe COURT "')
+    assertContains(response, 'value="not a link"')
+    assertNotContains(response, "Please correct what is marked below.")
+    assertNotContains(response, "Enter a valid URL.")
+    entry.refresh_from_db()
+    assert entry.state == Entry.State.SUBMITTED
+    entry.event.refresh_from_db()
+    assert entry.event.title == "I wrote to the prosecutor"
+    assert not entry.event.is_verified and entry.event.version == 1
+    assert not entry.event.sources.exists()
+    assert mail.outbox == []
+
+
+def test_finding_no_source_says_so_beside_the_field(staff_client):
+    entry = entry_of()
+    CitationFactory(event__case=entry.event.case, source__title="Letter from the consulate")
+    data = verify_data(entry, action="find_source", **{"verify-find_source": "<b>verdict"})
+
+    response = staff_client.post(reverse("staff:review-entry", args=[entry.pk]), data)
+
+    assertContains(
+        response,
+        '<p class="help" id="id_verify-find_source_helptext">'
+        "No source you may cite has a title containing “&lt;b&gt;verdict”.</p>",
+        html=True,
+    )
+    # The select still offers the case's own.
+    assert offered_sources(response) == ["Letter from the consulate"]
+
+
+def test_an_empty_find_lists_the_cases_sources(staff_client):
+    entry = entry_of()
+    CitationFactory(event__case=entry.event.case, source__title="Letter from the consulate")
+    CitationFactory(source__title="Testimony of a cellmate")
+    data = verify_data(entry, action="find_source", **{"verify-find_source": "  "})
+
+    response = staff_client.post(reverse("staff:review-entry", args=[entry.pk]), data)
+
+    assert response.status_code == 200
+    assert offered_sources(response) == ["Letter from the consulate"]
+    assertNotContains(response, "No source you may cite")
+
+
+def test_a_source_found_by_title_can_be_cited(staff_client):
+    entry = entry_of()
+    verdict = CitationFactory(source__title="Verdict of the Aktobe court").source
+    url = reverse("staff:review-entry", args=[entry.pk])
+    assert "Verdict of the Aktobe court" not in offered_sources(staff_client.get(url))
+    found = staff_client.post(
+        url, verify_data(entry, action="find_source", **{"verify-find_source": "verdict"})
+    )
+    assert offered_sources(found) == ["Verdict of the Aktobe court"]
+
+    data = verify_data(entry, **{"verify-find_source": "verdict", "verify-source": verdict.pk})
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302
+    entry.event.refresh_from_db()
+    assert entry.event.is_verified and entry.event.is_public
+    assert list(entry.event.sources.all()) == [verdict]
+
+
+def test_a_form_shown_again_keeps_the_picked_source(staff_client):
+    entry = entry_of()
+    CitationFactory(event__case=entry.event.case, source__title="Letter from the consulate")
+    verdict = CitationFactory(source__title="Verdict of the Aktobe court").source
+    url = reverse("staff:review-entry", args=[entry.pk])
+
+    # Picked after a find, then a search for another; then sent with a date in the future.
+    data = verify_data(
+        entry,
+        action="find_source",
+        **{"verify-find_source": "consulate", "verify-source": verdict.pk},
+    )
+    response = staff_client.post(url, data)
+    assert offered_sources(response) == [
+        "Verdict of the Aktobe court",
+        "Letter from the consulate",
+    ]
+    assert picked_source(response) == "Verdict of the Aktobe court"
+    future = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    data = verify_data(entry, **{"verify-date_start": future, "verify-source": verdict.pk})
+    response = staff_client.post(url, data)
+
+    assertContains(response, "This date is in the future.", status_code=400)
+    assert picked_source(response) == "Verdict of the Aktobe court"
+    entry.event.refresh_from_db()
+    assert not entry.event.is_verified
+
+
+def test_a_limited_worker_finds_only_sources_they_may_cite(client):
+    entry = entry_of()
+    user = limited_worker()
+    user.staff_member.organisation.cases.add(entry.event.case)
+    CitationFactory(event__case=entry.event.case, source__title="Testimony of the sister")
+    CitationFactory(source__title="Testimony of a cellmate")
+    SourceFactory(title="Testimony, not yet cited")
+    log_in(client, user)
+
+    data = verify_data(entry, action="find_source", **{"verify-find_source": "testimony"})
+    response = client.post(reverse("staff:review-entry", args=[entry.pk]), data)
+
+    assert offered_sources(response) == ["Testimony of the sister", "Testimony, not yet cited"]
+    assertNotContains(response, "Testimony of a cellmate")
 
 
 def test_a_relative_without_an_address_is_not_mailed(staff_client):

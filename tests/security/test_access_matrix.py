@@ -133,6 +133,8 @@ EXPECTED: dict[str, tuple] = {
     # --- The staff workspace, with case A's records ---
     "staff:home": (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK),
     "staff:search": (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK),
+    # A list of work in full: each sees their own cases' rows.
+    "staff:worklist": (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK),
     "staff:review-entry": (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK),
     # A report belongs to no case yet: only staff who see every case review it.
     "staff:review-intake": (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
@@ -386,6 +388,7 @@ ADDRESSES: dict[str, Callable[[World], str]] = {
         "campaigns:request-correction", args=[w.verified_entry_a.pk]
     ),
     "campaigns:attachment": lambda w: reverse("campaigns:attachment", args=[w.attachment_a.pk]),
+    "staff:worklist": lambda w: reverse("staff:worklist", args=["no-consular-access"]),
     "staff:review-entry": lambda w: reverse("staff:review-entry", args=[w.entry_a.pk]),
     "staff:review-intake": lambda w: reverse("staff:review-intake", args=[w.intake.pk]),
     "staff:case": slug_a("staff:case"),
@@ -557,11 +560,12 @@ def history_rows() -> dict[str, int]:
     }
 
 
-# Patterns with a parameter that is not a record: a link's secret, a language.
+# Patterns with a parameter that is not a record: a link's secret, a language, a list's name.
 NOT_A_RECORD = {
     "campaigns:accept-invitation",
     "campaigns:password-reset-confirm",
     "campaigns:switch-language",
+    "staff:worklist",
 }
 
 

@@ -1,5 +1,5 @@
-"""Case work outside the admin: a case's whole timeline, and quick forms for events (with their
-details and citations), detainees and sources.
+"""Case work outside the admin: a case's timeline and people a page at a time, and quick forms
+for events (with their details and citations), detainees and sources.
 
 Edit forms carry the version they were read at. If someone else saved in between, the save is
 refused with 409: the page shows what they changed and keeps what this person typed, now at the
@@ -7,12 +7,14 @@ new version, so they can re-apply it knowingly; nothing is silently overwritten.
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from campaigns import casework_services
+from campaigns import casework_selectors, casework_services
 from campaigns.casework_forms import (
     DetaineeForm,
     EventForm,
@@ -20,10 +22,13 @@ from campaigns.casework_forms import (
     citation_formset,
     detail_form,
     kind_or_none,
+    show_as_typed,
 )
 from campaigns.staff_access import case_for_staff, cases_for_staff, staff_required
+from campaigns.staff_selectors import sources_for_staff
 from campaigns.views.staff.history import changes_since
 from detentions.models import Detainee, Event, EventKind
+from detentions.views.public import page_number
 
 
 @require_safe
@@ -33,41 +38,74 @@ def case(request: HttpRequest, slug: str) -> HttpResponse:
     if case.is_archived:
         # Nothing is worked on in an archived case: it shows only how to restore it.
         return render(request, "staff/case_detail.html", {"case": case})
-    events = (
-        Event.objects.current()
-        .filter(case=case)
-        .with_details()
-        .with_sources(public_only=False)
-        .with_people()
-        .in_date_order()
+    page = casework_selectors.staff_case_page(
+        case,
+        page=page_number(request),
+        people_page=page_number(request, "people_page"),
     )
-    detainees = case.detainees.current().select_related("facility")
-    archived = {
-        "detainees": case.detainees.archived().select_related("archived_by"),
-        "events": Event.objects.archived()
-        .filter(case=case)
-        .select_related("archived_by")
-        .order_by("-archived_at", "-pk"),
+    if page is None:
+        raise Http404
+    context = {
+        "case": case,
+        "page": page,
+        "links": _page_links(request, page),
+        "kinds": EventKind.choices,
     }
-    return render(
-        request,
-        "staff/case_detail.html",
-        {
-            "case": case,
-            "events": events,
-            "detainees": detainees,
-            "archived": archived,
-            "kinds": EventKind.choices,
-        },
-    )
+    return render(request, "staff/case_detail.html", context)
+
+
+def _page_links(request: HttpRequest, page: casework_selectors.StaffCasePage) -> dict:
+    """The addresses of the neighbouring pages of events and of people; each keeps the page of
+    the other list, so that paging through one does not lose one's place in the other."""
+
+    def address(events: int, people: int, anchor: str) -> str:
+        numbers = {"page": events, "people_page": people}
+        query = urlencode({name: number for name, number in numbers.items() if number > 1})
+        return f"{request.path}{'?' if query else ''}{query}#{anchor}"
+
+    timeline, people = page.timeline, page.people
+    return {
+        "later_events": timeline.later and address(timeline.later, people.number, "timeline"),
+        "earlier_events": timeline.earlier and address(timeline.earlier, people.number, "timeline"),
+        "previous_people": people.previous and address(timeline.number, people.previous, "people"),
+        "next_people": people.next and address(timeline.number, people.next, "people"),
+    }
+
+
+def _on_case_page(event: Event) -> str:
+    """Where the case page lists the event: back there after saving it, however long the
+    timeline."""
+    number = casework_selectors.staff_timeline_page_of(event)
+    query = f"?page={number}" if number > 1 else ""
+    return f"{reverse('staff:case', kwargs={'slug': event.case.slug})}{query}#event-{event.pk}"
+
+
+# The event form's other button: list in the citations' selects the sources whose title
+# contains what was typed, and show the page again, saving nothing.
+FIND_SOURCE = "find_source"
+
+
+def _finding(data) -> bool:
+    return data is not None and data.get("action") == FIND_SOURCE
 
 
 def _event_forms(request: HttpRequest, event: Event, data=None) -> dict:
-    return {
-        "form": EventForm(data, instance=event),
-        "detail_form": detail_form(event.kind, event=event, data=data),
-        "citations": citation_formset(event=event, data=data),
+    """The event page's forms, bound to `data`; when finding a source, unbound and showing what
+    was typed, so that nothing is checked or saved yet."""
+    typed = data if _finding(data) else None
+    bound = None if typed is not None else data
+    forms = {
+        "form": EventForm(bound, instance=event),
+        "detail_form": detail_form(event.kind, event=event, data=bound),
+        "citations": citation_formset(
+            event=event, sources=sources_for_staff(request.user), data=bound, typed=typed
+        ),
     }
+    if typed is not None:
+        for form in (forms["form"], forms["detail_form"]):
+            if form is not None:
+                show_as_typed(form, typed)
+    return forms
 
 
 def _all_valid(forms: dict) -> bool:
@@ -88,18 +126,20 @@ def event_add(request: HttpRequest, slug: str) -> HttpResponse:
     if kind is None:
         return render(request, "staff/event_form.html", {"case": case, "kinds": EventKind.choices})
     event = Event(case=case, kind=kind)
-    forms = _event_forms(request, event, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and _all_valid(forms):
-        casework_services.save_event(
-            event=event,
-            read_version=None,
-            detail_form=forms["detail_form"],
-            citations=forms["citations"],
-            user=request.user,
-        )
-        messages.success(request, _("The event was added."))
-        return redirect("staff:case", slug=case.slug)
-    return render(request, "staff/event_form.html", {"case": case, "event": event, **forms})
+    data = request.POST if request.method == "POST" else None
+    forms = _event_forms(request, event, data)
+    if data is None or _finding(data) or not _all_valid(forms):
+        context = {"case": case, "event": event, "finding": _finding(data), **forms}
+        return render(request, "staff/event_form.html", context)
+    casework_services.save_event(
+        event=event,
+        read_version=None,
+        detail_form=forms["detail_form"],
+        citations=forms["citations"],
+        user=request.user,
+    )
+    messages.success(request, _("The event was added."))
+    return redirect(_on_case_page(event))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -111,36 +151,33 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(case__in=cases_for_staff(request.user))
     )
     event = get_object_or_404(events, pk=pk)
-    if request.method != "POST":
-        forms = _event_forms(request, event)
-        return render(
-            request, "staff/event_form.html", {"case": event.case, "event": event, **forms}
+    data = request.POST if request.method == "POST" else None
+    forms = _event_forms(request, event, data)
+    if data is None or _finding(data) or not _all_valid(forms):
+        context = {"case": event.case, "event": event, "finding": _finding(data), **forms}
+        return render(request, "staff/event_form.html", context)
+    read_version = forms["form"].cleaned_data["version"]
+    try:
+        casework_services.save_event(
+            event=event,
+            read_version=read_version,
+            detail_form=forms["detail_form"],
+            citations=forms["citations"],
+            user=request.user,
         )
-    forms = _event_forms(request, event, request.POST)
-    if _all_valid(forms):
-        read_version = forms["form"].cleaned_data["version"]
-        try:
-            casework_services.save_event(
-                event=event,
-                read_version=read_version,
-                detail_form=forms["detail_form"],
-                citations=forms["citations"],
-                user=request.user,
-            )
-        except casework_services.VersionConflict:
-            yours = {**forms["form"].cleaned_data}
-            if forms["detail_form"] is not None:
-                yours |= forms["detail_form"].cleaned_data
-            current = get_object_or_404(events, pk=pk)
-            changes = changes_since(current, read_version=read_version, yours=yours)
-            data = request.POST.copy()
-            data["version"] = current.version
-            forms = _event_forms(request, current, data)
-            context = {"case": current.case, "event": current, **forms}
-            return _conflict(request, "staff/event_form.html", context, changes)
-        messages.success(request, _("The event was saved."))
-        return redirect("staff:case", slug=event.case.slug)
-    return render(request, "staff/event_form.html", {"case": event.case, "event": event, **forms})
+    except casework_services.VersionConflict:
+        yours = {**forms["form"].cleaned_data}
+        if forms["detail_form"] is not None:
+            yours |= forms["detail_form"].cleaned_data
+        current = get_object_or_404(events, pk=pk)
+        changes = changes_since(current, read_version=read_version, yours=yours)
+        data = data.copy()
+        data["version"] = current.version
+        forms = _event_forms(request, current, data)
+        context = {"case": current.case, "event": current, **forms}
+        return _conflict(request, "staff/event_form.html", context, changes)
+    messages.success(request, _("The event was saved."))
+    return redirect(_on_case_page(event))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

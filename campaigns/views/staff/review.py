@@ -29,17 +29,19 @@ from campaigns.staff_selectors import (
 
 # The verify form's buttons: whether the event becomes public, stays internal, or keeps its flag.
 VISIBILITY = {"publish": True, "keep_internal": False, "verify": None}
+# The verify form's other button: list the sources whose title contains what was typed.
+FIND_SOURCE = "find_source"
 
 
 def _entry_forms(request: HttpRequest, entry: Entry, data=None, action: str = "") -> dict:
     event = entry.event
     initial = {"version": event.version}
+    verify_args = {"event": event, "sources": sources_for_staff(request.user), "prefix": "verify"}
     return {
-        "verify_form": VerifyForm(
-            data if action in VISIBILITY else None,
-            event=event,
-            sources=sources_for_staff(request.user),
-            prefix="verify",
+        "verify_form": (
+            VerifyForm.as_typed(data, **verify_args)
+            if action == FIND_SOURCE
+            else VerifyForm(data if action in VISIBILITY else None, **verify_args)
         ),
         "decline_form": DeclineForm(
             data if action == "decline" else None, initial=initial, prefix="decline"
@@ -69,7 +71,8 @@ def review_entry(request: HttpRequest, pk: int) -> HttpResponse:
     can_match = contact is not None and bool(contact.addressee_as_given)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if request.method == "POST" and (
-        action not in [*VISIBILITY, "decline", "match"] or (action == "match" and not can_match)
+        action not in [*VISIBILITY, FIND_SOURCE, "decline", "match"]
+        or (action == "match" and not can_match)
     ):
         return HttpResponseBadRequest(_("Unknown action."))
     forms = _entry_forms(request, entry, request.POST, action)
@@ -117,7 +120,9 @@ def review_entry(request: HttpRequest, pk: int) -> HttpResponse:
         "can_match": can_match,
         **forms,
     }
-    return render(request, "staff/review_entry.html", context, status=400 if action else 200)
+    # Finding a source only shows the form again; any other action that gets here failed.
+    status = 200 if action in ("", FIND_SOURCE) else 400
+    return render(request, "staff/review_entry.html", context, status=status)
 
 
 @staff_required
