@@ -3,19 +3,25 @@
 campaigns/admin.py extends the event page with who took part; nothing here knows about campaigns.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.contrib.admin.utils import flatten_fieldsets, lookup_spawns_duplicates, unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db import connections, models
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -145,6 +151,10 @@ class CaseBoundAdmin(OffersVisibleChoices):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)
 
+    def visible_cases(self, request: HttpRequest) -> QuerySet[Case]:
+        cases = self.admin_site.cases_limit(request.user)
+        return Case.objects.all() if cases is None else cases
+
     def visible(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         """The records of `queryset` that the user may see."""
         cases = self.admin_site.cases_limit(request.user)
@@ -234,6 +244,113 @@ class LikelyDuplicatesAdmin(OffersVisibleChoices, SuperuserDeletes, admin.ModelA
         return fieldsets
 
 
+# What the lists of the largest tables share: a million events, a hundred thousand people.
+
+
+class CaseFilter(admin.SimpleListFilter):
+    """The records of one case, as the case's page links to them (`?case=<id>`). Only the case
+    chosen is named: a list of every case would run to thousands of lines, and a limited case
+    worker's must not name another organisation's case. A case they may not see lists nothing,
+    as one that does not exist."""
+
+    title = _("case")
+    parameter_name = "case"
+
+    def lookups(self, request: HttpRequest, model_admin: CaseBoundAdmin) -> list:
+        case = self.chosen_case(request, model_admin)
+        return [(str(case.pk), case.title)] if case else []
+
+    def has_output(self) -> bool:
+        # Also for a case not found: its filter must still apply, and find nothing.
+        return self.value() is not None
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() is None:
+            return queryset
+        if not names_a_record(Case._meta.pk, self.value()):
+            # As for any filter given a value of the wrong kind: Django says the address is wrong.
+            raise IncorrectLookupParameters(self.value())
+        return queryset.filter(case_id=self.value())
+
+    def chosen_case(self, request: HttpRequest, model_admin: CaseBoundAdmin) -> Case | None:
+        if self.value() is None or not names_a_record(Case._meta.pk, self.value()):
+            return None
+        return model_admin.visible_cases(request).filter(pk=self.value()).first()
+
+
+class YearFilter(admin.SimpleListFilter):
+    """The years of a date, newest first, in place of Django's date hierarchy: the hierarchy
+    reads the whole list for the years in it and for its first and last date, and again for
+    each search (a million events: seconds). The years offered run from the first date
+    recorded, which a subclass finds without reading every row, to this one: nothing is dated
+    in the future."""
+
+    date_field: str
+
+    def __init__(self, request, params, model, model_admin) -> None:
+        self.title = model._meta.get_field(self.date_field).verbose_name
+        # The hierarchy's own parameter: links to a year made before keep working.
+        self.parameter_name = f"{self.date_field}__year"
+        super().__init__(request, params, model, model_admin)
+
+    def first_date(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> datetime.date | None:
+        raise NotImplementedError
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        first = self.first_date(request, model_admin)
+        if first is None:
+            return []
+        years = range(timezone.localdate().year, first.year - 1, -1)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() is None:
+            return queryset
+        try:
+            start = datetime.date(int(self.value()), 1, 1)
+            end = start.replace(year=start.year + 1)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+        # A range, not `__year`: an index on the date can serve it.
+        return queryset.filter(**{f"{self.date_field}__gte": start, f"{self.date_field}__lt": end})
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counts an unfiltered list from the database's statistics once its table is large: an
+    exact count reads every row (the million events: a tenth of a second for each page, and
+    growing). A narrowed list (one case, a filter, a search, a limited case worker's cases) is
+    counted exactly. The list says when its number is an estimate (`pagination.html`)."""
+
+    estimate_above = 100_000
+    is_estimate = False
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if not queryset.query.where:
+            estimate = estimated_rows(queryset.model, queryset.db)
+            if estimate > self.estimate_above:
+                self.is_estimate = True
+                return estimate
+        return super().count
+
+
+def estimated_rows(model: type[models.Model], using: str) -> int:
+    """The number of rows PostgreSQL's planner believes the model's table has, kept up to date
+    by autovacuum; -1 on other databases, or before the table is first analysed."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return -1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else -1
+
+
 # Cases and the people in them.
 
 
@@ -317,7 +434,17 @@ class CaseAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
         "is_published",
         "internal_notes",
     ]
+    # A new case's first people and events go in with it. Once saved, its page links to the
+    # lists of its people and events instead (get_inlines): a case can have thousands, and a
+    # form row for each made the page unusable (24,853 events: 100 MB, minutes). Its charges
+    # stay: a case has a few.
     inlines = [DetaineeInline, ChargeInline, EventInline]
+    change_inlines = [ChargeInline]
+    # The latest events shown in the page's timeline; the event list has every one.
+    timeline_length = 50
+
+    def get_inlines(self, request: HttpRequest, obj: Case | None) -> list:
+        return self.inlines if obj is None else self.change_inlines
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         cases = super().get_queryset(request).with_status(public_only=False)
@@ -351,17 +478,21 @@ class CaseAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, unquote(object_id))
         if case is not None:
-            # Staff check the whole record here: internal and unverified events included.
-            timeline = (
+            # Staff check the record here: internal and unverified events included. The end
+            # of the timeline, read backwards from its index, and shown in date order.
+            latest = (
                 Event.objects.filter(case=case)
                 .in_date_order()
+                .reverse()
                 .with_details()
                 .with_sources(public_only=False)
                 .with_people()
             )
             extra_context = {
                 **(extra_context or {}),
-                "timeline": timeline,
+                "timeline": list(latest[: self.timeline_length])[::-1],
+                "event_count": case.events.count(),
+                "detainee_count": case.detainees.count(),
                 "event_kinds": EventKind.choices,
             }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -379,6 +510,7 @@ class DetaineeAdmin(CaseBoundAdmin, LikelyDuplicatesAdmin):
     list_display = ["reference", "name_latin", "case", "status", "facility", "name_display"]
     list_select_related = ["case", "facility"]
     list_filter = [
+        CaseFilter,
         "status",
         ("facility", admin.EmptyFieldListFilter),
         "name_display",
@@ -456,15 +588,24 @@ class OfficialAdmin(LikelyDuplicatesAdmin):
 # The timeline.
 
 
+class SourceYearFilter(YearFilter):
+    date_field = "published_on"
+
+    def first_date(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> datetime.date | None:
+        # Read once, not again for each search as the date hierarchy did.
+        return model_admin.get_queryset(request).aggregate(first=Min("published_on"))["first"]
+
+
 @admin.register(Source)
 class SourceAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
     case_path = "citations__event__case"
     formfield_overrides = HTTPS_BY_DEFAULT
     list_display = ["title", "kind", "outlet", "published_on", "is_public"]
     list_select_related = ["outlet"]
-    list_filter = ["kind", "is_public"]
+    list_filter = ["kind", "is_public", SourceYearFilter]
     search_fields = ["title", "url", "outlet__name"]
-    date_hierarchy = "published_on"
     autocomplete_fields = ["outlet"]
 
     def of_cases(self, cases: QuerySet[Case]) -> Q:
@@ -567,12 +708,26 @@ DETAIL_INLINES = {
 }
 
 
+class EventYearFilter(YearFilter):
+    date_field = "date_start"
+
+    def first_date(self, request: HttpRequest, model_admin: CaseBoundAdmin) -> datetime.date | None:
+        # No index starts with the date, so the smallest of all would read every event; each
+        # case's first is the first entry of its timeline index: one read per case.
+        firsts = Event.objects.filter(case=OuterRef("pk"), date_start__isnull=False)
+        first = firsts.order_by("date_start").values("date_start")[:1]
+        return model_admin.visible_cases(request).aggregate(first=Min(Subquery(first)))["first"]
+
+
 @admin.register(Event)
 class EventAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
     case_path = "case"
     list_display = ["title", "date", "kind", "case", "source_count", "is_public", "verification"]
     list_select_related = ["case"]
+    # Every choice is known without reading the events.
     list_filter = [
+        CaseFilter,
+        EventYearFilter,
         "kind",
         "verification",
         "is_public",
@@ -580,8 +735,12 @@ class EventAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
         ("archived_at", admin.EmptyFieldListFilter),
     ]
     search_fields = ["title", "description", "case__title"]
-    date_hierarchy = "date_start"
     autocomplete_fields = ["case"]
+    paginator = EstimatedCountPaginator
+    # Each would read every event again: the total beside a filtered count, and the counts
+    # beside each filter's choices.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     fields = [
         "case",
         "kind",
@@ -595,9 +754,19 @@ class EventAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
     readonly_fields = ["recorded_by"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return in_model_order(
-            super().get_queryset(request).annotate(source_count=Count("citations"))
-        )
+        # A subquery, run for the rows shown only; a join grouped by event made every query of
+        # the list (its rows, its count) group the million events first.
+        citations = Citation.objects.filter(event=OuterRef("pk")).order_by().values("event")
+        counted = citations.annotate(count=Count("pk")).values("count")
+        return super().get_queryset(request).annotate(source_count=Coalesce(Subquery(counted), 0))
+
+    def get_ordering(self, request: HttpRequest) -> list:
+        # One case's events in timeline order, as its timeline index keeps them; the events
+        # of every case the newest changes first, as the feeds' index keeps them. Date order
+        # across cases has no index: each page sorted the million events (most of a second).
+        if request.GET.get(CaseFilter.parameter_name):
+            return Event._meta.ordering
+        return ["-updated_at", "-id"]
 
     @admin.display(description=_("date"), ordering="date_start")
     def date(self, event: Event) -> str:

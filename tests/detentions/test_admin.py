@@ -3,13 +3,19 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains
 
+from detentions.admin import CaseAdmin, EstimatedCountPaginator
+from detentions.dates import DatePrecision
 from detentions.models import (
     Case,
     Charge,
     Citation,
     ConsularVisit,
+    Detainee,
     Event,
     EventKind,
     OfficialContact,
@@ -39,6 +45,18 @@ def timeline_links(response) -> list[str]:
     """The event links of the case page's timeline, top to bottom."""
     timeline = response.content.decode().split('id="case-timeline"')[1].split("</fieldset>")[0]
     return re.findall(r'href="(/admin/detentions/event/\d+/change/)"', timeline)
+
+
+def listed(response, model) -> list[str]:
+    """The change pages a list links to, top to bottom (each link keeps the list's filters)."""
+    page = response.content.decode()
+    pattern = rf'<th class="field-[^"]+"><a href="({admin_url(model, "changelist")}\d+/change/)'
+    return re.findall(pattern, page)
+
+
+def case_list_url(model, case: Case) -> str:
+    """The list of one case's records, as the case's page links to it."""
+    return f"{admin_url(model, 'changelist')}?case={case.pk}"
 
 
 @pytest.fixture
@@ -163,26 +181,116 @@ class TestCasePage:
         assert f'href="{add}?case={case.pk}&amp;kind=official_contact"' in response.content.decode()
         assert_shows(response, "No event has been recorded for this case yet.")
 
-    @pytest.mark.parametrize("rounds", [1, 4])
+    # Seven rounds of every kind: more events than the page shows.
+    @pytest.mark.parametrize("rounds", [1, 7])
     def test_timeline_runs_a_bounded_number_of_queries(
         self, staff_client, rounds, django_assert_max_num_queries
     ):
         case = CaseFactory()
         timeline_of_every_kind(case, rounds=rounds)
         DetaineeFactory.create_batch(rounds * 5, case=case, facility=FacilityFactory())
+        assert CaseAdmin.timeline_length < 7 * len(EventKind)
 
-        # Session, user, the case (twice), three inlines, the facilities every detainee row
-        # offers (counted, then read, once), content types, and the timeline in seven.
-        with django_assert_max_num_queries(17):
+        # Session, user, their two-factor device, the case (twice), its people and events
+        # counted, its charges, content types, and the timeline in seven.
+        with django_assert_max_num_queries(16):
             response = staff_client.get(admin_url(case, "change"))
 
-        assert len(timeline_links(response)) == rounds * len(EventKind)
+        shown = min(rounds * len(EventKind), CaseAdmin.timeline_length)
+        assert len(timeline_links(response)) == shown
 
-    def test_events_added_on_the_case_page_start_as_reported(self, staff_client, staff_user):
+    def test_a_long_timeline_shows_its_latest_events_and_links_to_all(self, staff_client):
         case = CaseFactory()
+        # Recorded newest first, so that date order is not the order they were recorded in.
+        events = [
+            EventFactory(case=case, date_start=datetime.date(2010, 1, 1) - datetime.timedelta(i))
+            for i in range(CaseAdmin.timeline_length + 3)
+        ]
+        latest = sorted(events, key=lambda event: event.date_start)[3:]
+
+        response = staff_client.get(admin_url(case, "change"))
+
+        assert timeline_links(response) == [admin_url(event, "change") for event in latest]
+        assertContains(response, f"The latest {len(latest)} of {len(events)} events.")
+        assert_shows(
+            response, f'<a href="{case_list_url(Event, case)}">All of them, in date order</a>'
+        )
+
+    def test_links_to_the_lists_of_its_people_and_events_instead_of_a_row_for_each(
+        self, staff_client
+    ):
+        case = CaseFactory()
+        people = DetaineeFactory.create_batch(3, case=case)
+        events = [
+            EventFactory(case=case, date_start=datetime.date(2009, 5, 1)),
+            EventFactory(case=case, date_start=datetime.date(2009, 2, 21)),
+        ]
+        DetaineeFactory(name_latin="Someone Else")
+        EventFactory(title="An event of another case")
+
         page = staff_client.get(admin_url(case, "change"))
-        events = prefixes(page)[Event]
+
+        assert set(prefixes(page)) == {Charge}
+        assert_shows(page, f'<a href="{case_list_url(Detainee, case)}">3 detainees</a>')
+        assert_shows(page, f'<a href="{case_list_url(Event, case)}">2 events</a>')
+        people_list = staff_client.get(case_list_url(Detainee, case))
+        assert sorted(listed(people_list, Detainee)) == sorted(
+            admin_url(person, "change") for person in people
+        )
+        # One case's events in date order, its title shown as the filter chosen.
+        event_list = staff_client.get(case_list_url(Event, case))
+        assert listed(event_list, Event) == [admin_url(event, "change") for event in events[::-1]]
+        assert_shows(
+            event_list, f'<li class="selected"><a href="?case={case.pk}">{case.title}</a></li>'
+        )
+
+    def test_offers_to_add_a_person_to_the_case(self, staff_client):
+        case = CaseFactory(title="Twenty-seven held in Nukus")
+        page = staff_client.get(admin_url(case, "change"))
+        add = f"{admin_url(Detainee, 'add')}?case={case.pk}"
+        assert_shows(page, f'<a class="addlink" href="{add}">Add a detainee</a>')
+
+        form = staff_client.get(add)
+
+        assert_shows(form, f'<option value="{case.pk}" selected>{case.title}</option>')
+
+    def test_saving_the_page_keeps_its_people_and_events_and_saves_its_charges(self, staff_client):
+        case = CaseFactory()
+        DetaineeFactory.create_batch(2, case=case)
+        EventFactory(case=case)
+        page = staff_client.get(admin_url(case, "change"))
+        charges = prefixes(page)[Charge]
+        data = page_data(page) | {"title": "Renamed", f"{charges}-0-offence": "Illegal entry"}
+
+        response = staff_client.post(admin_url(case, "change"), data)
+
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert case.title == "Renamed"
+        assert (case.detainees.count(), case.events.count()) == (2, 1)
+        assert list(case.charges.values_list("offence", flat=True)) == ["Illegal entry"]
+
+
+class TestAddCase:
+    def test_takes_the_first_people_charges_and_events_with_the_case(
+        self, staff_client, staff_user
+    ):
+        page = staff_client.get(admin_url(Case, "add"))
+        prefix = prefixes(page)
+        assert set(prefix) == {Detainee, Charge, Event}
+        people, charges, events = prefix[Detainee], prefix[Charge], prefix[Event]
         data = page_data(page) | {
+            "title": "Two brothers held in Nukus",
+            "slug": "two-brothers",
+            "summary": "Two brothers held at the border.",
+            "location": "Nukus",
+            "began_on": "2009-02-21",
+            "began_on_precision": "day",
+            "detaining_country": "UZ",
+            "detainees_country": "KZ",
+            f"{people}-0-reference": "1",
+            f"{people}-0-name_latin": "Serik Abenov",
+            f"{charges}-0-offence": "Illegal entry",
             f"{events}-0-kind": EventKind.CAMPAIGN_ACTION,
             f"{events}-0-date_start": "2009-04-17",
             f"{events}-0-title": "Relatives demonstrate outside the KNB office",
@@ -190,9 +298,14 @@ class TestCasePage:
             f"{events}-0-verification": Event.Verification.VERIFIED,
         }
 
-        response = staff_client.post(admin_url(case, "change"), data)
+        response = staff_client.post(admin_url(Case, "add"), data)
 
         assert response.status_code == 302
+        case = Case.objects.get(slug="two-brothers")
+        assert [person.name_latin for person in case.detainees.all()] == ["Serik Abenov"]
+        assert [charge.offence for charge in case.charges.all()] == ["Illegal entry"]
+        # Events added here start as reported: only the event page, with its sources, can
+        # verify one.
         event = case.events.get()
         assert event.title == "Relatives demonstrate outside the KNB office"
         assert event.verification == Event.Verification.REPORTED
@@ -423,3 +536,101 @@ class TestCaseList:
         assert_shows(response, '<td class="field-people_count">3</td>')
         assert_shows(response, '<td class="field-whereabouts_unknown_count">1</td>')
         assert_shows(response, '<td class="field-began">late February 2009</td>')
+
+
+class TestEventList:
+    def test_lists_the_newest_changes_first(self, staff_client):
+        # Neither the order they were recorded in nor date order.
+        newer = EventFactory(date_start=datetime.date(2009, 5, 1))
+        older = EventFactory(date_start=datetime.date(2009, 2, 1))
+        Event.objects.filter(pk=older.pk).update(updated_at=timezone.now() - datetime.timedelta(1))
+
+        response = staff_client.get(admin_url(Event, "changelist"))
+
+        assert listed(response, Event) == [admin_url(newer, "change"), admin_url(older, "change")]
+
+    def test_filters_by_year_from_the_first_dated_to_this_one(self, staff_client):
+        in_2009 = EventFactory(date_start=datetime.date(2009, 12, 31))
+        EventFactory(date_start=datetime.date(2010, 1, 1))
+        EventFactory(date_precision=DatePrecision.UNKNOWN, date_start=None)
+
+        page = staff_client.get(admin_url(Event, "changelist"))
+        response = staff_client.get(admin_url(Event, "changelist"), {"date_start__year": "2009"})
+
+        offered = re.findall(r'href="\?date_start__year=(\d+)"', page.content.decode())
+        assert offered == [str(year) for year in range(timezone.localdate().year, 2008, -1)]
+        assert listed(response, Event) == [admin_url(in_2009, "change")]
+
+    def test_filters_by_kind(self, staff_client):
+        contact = OfficialContactFactory().event
+        EventFactory(kind=EventKind.NOTE)
+
+        response = staff_client.get(admin_url(Event, "changelist"), {"kind__exact": contact.kind})
+
+        assert listed(response, Event) == [admin_url(contact, "change")]
+
+    def test_searches_titles_descriptions_and_case_titles(self, staff_client):
+        found = [
+            EventFactory(title="Letter to the consul"),
+            EventFactory(description="A letter went to the prosecutor."),
+            EventFactory(case__title="Letters from Nukus"),
+        ]
+        EventFactory(title="The consul visits Nukus")
+
+        response = staff_client.get(admin_url(Event, "changelist"), {"q": "letter"})
+
+        assert sorted(listed(response, Event)) == sorted(admin_url(e, "change") for e in found)
+
+    def test_shows_and_sorts_by_each_events_number_of_sources(self, staff_client):
+        cited = EventFactory()
+        CitationFactory.create_batch(2, event=cited)
+        uncited = EventFactory()
+
+        # The fifth column (the first is the tick box), fewest first.
+        response = staff_client.get(admin_url(Event, "changelist"), {"o": "5"})
+
+        assert_shows(response, '<td class="field-source_count">2</td>')
+        assert_shows(response, '<td class="field-source_count">0</td>')
+        assert listed(response, Event) == [admin_url(uncited, "change"), admin_url(cited, "change")]
+
+    @pytest.mark.parametrize(
+        "params",
+        [{"case": "x"}, {"case": "9" * 40}, {"date_start__year": "x"}, {"date_start__year": "0"}],
+        ids=str,
+    )
+    def test_a_case_or_year_that_names_none_is_a_wrong_address(self, staff_client, params):
+        EventFactory()
+        response = staff_client.get(admin_url(Event, "changelist"), params)
+        # Django's answer for a filter value of the wrong kind: the list, saying so.
+        assert response.status_code == 302
+        assert response["Location"] == f"{admin_url(Event, 'changelist')}?e=1"
+
+    @pytest.mark.parametrize("count", [2, 30])
+    def test_runs_a_bounded_number_of_queries(
+        self, staff_client, count, django_assert_max_num_queries
+    ):
+        for event in EventFactory.create_batch(count):
+            CitationFactory(event=event)
+
+        # Session, user, their two-factor device, the first date of each case, the count and
+        # the page's events (with their cases and sources), and one more on PostgreSQL: the
+        # table's estimated size.
+        with django_assert_max_num_queries(7):
+            response = staff_client.get(admin_url(Event, "changelist"))
+
+        assert len(listed(response, Event)) == count
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+    def test_a_large_unfiltered_list_is_counted_from_statistics_and_says_so(
+        self, staff_client, monkeypatch
+    ):
+        EventFactory.create_batch(3, kind=EventKind.NOTE)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE detentions_event")
+        monkeypatch.setattr(EstimatedCountPaginator, "estimate_above", 2)
+
+        everything = staff_client.get(admin_url(Event, "changelist"))
+        notes = staff_client.get(admin_url(Event, "changelist"), {"kind__exact": EventKind.NOTE})
+
+        assert_shows(everything, '<p class="paginator">about 3 events</p>')
+        assert_shows(notes, '<p class="paginator">3 events</p>')

@@ -357,6 +357,32 @@ def test_a_case_worker_searching_finds_nothing_of_another_case(world, worker_cli
     assertNotContains(response, "Bravo")
 
 
+@pytest.mark.parametrize("model", [Detainee, Event], ids=name)
+def test_the_case_pages_link_lists_that_cases_records_only(world, worker_client, model):
+    """The case page links to its people and events instead of listing them itself."""
+    link = f"{admin_url(model, 'changelist')}?case={world.case_a.pk}"
+    assertContains(worker_client.get(admin_url(world.case_a, "change")), f'href="{link}"')
+
+    response = worker_client.get(link)
+
+    own = model._default_manager.filter(case=world.case_a)
+    assert own.exists()
+    for record in own:
+        assertContains(response, f'href="{admin_url(record, "change")}')
+    for record in model._default_manager.exclude(case=world.case_a):
+        assertNotContains(response, f'href="{admin_url(record, "change")}')
+    assertNotContains(response, "Bravo")
+
+
+@pytest.mark.parametrize("model", [Detainee, Event], ids=name)
+def test_a_link_to_another_cases_records_lists_none(world, worker_client, model):
+    response = worker_client.get(admin_url(model, "changelist"), {"case": world.case_b.pk})
+
+    assert response.status_code == 200
+    assertContains(response, f"0 {model._meta.verbose_name_plural}")
+    assertNotContains(response, "Bravo")
+
+
 def test_a_case_of_another_organisation_cannot_be_chosen(world, worker_client):
     detainee = world.case_b.detainees.first()
     data = {

@@ -393,6 +393,14 @@ TARGETS = [
         params=("q", "o", "p"),
         values=short,
     ),
+    # The case page links here with ?case=; the years replace Django's date hierarchy.
+    Target(
+        "admin event list",
+        "staff",
+        fixed("admin:detentions_event_changelist"),
+        params=("q", "o", "p", "case", "date_start__year"),
+        values=short,
+    ),
     Target("admin new case", "staff", fixed("admin:detentions_case_add")),
     # Its form too: a forged record number in an autocomplete box is refused as a choice.
     Target(
