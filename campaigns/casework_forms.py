@@ -1,6 +1,8 @@
 """Staff forms for case work: one page per event with its details and citations, detainees,
 sources. Model `clean()` errors land next to their fields through the ModelForms."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -147,15 +149,9 @@ class StaffCitationsFormSet(CitationsFormSet):
                 show_as_typed(form, typed, prefix=prefix)
 
     def _offer_sources(self, allowed: QuerySet[Source], *, case: Case, title_contains: str) -> None:
-        shortlist = source_shortlist(allowed, case=case, title_contains=title_contains)
-        not_found = ""
-        if title_contains and not shortlist.sources:
-            not_found = _("No source you may cite has a title containing “%(text)s”.") % {
-                "text": title_contains
-            }
-            title_contains = ""
-            shortlist = source_shortlist(allowed, case=case)
-        help_text = " ".join(filter(None, [not_found, what_is_listed(shortlist, title_contains)]))
+        offer = offer_sources(allowed, case=case, title_contains=title_contains)
+        shortlist = offer.shortlist
+        help_text = " ".join(filter(None, [offer.not_found, offer.what_is_listed]))
         self.finder.fields["find_source"].help_text = help_text
         in_shortlist = {source.pk for source in shortlist.sources}
         shortlisted = [(source.pk, str(source)) for source in shortlist.sources]
@@ -204,6 +200,29 @@ def citation_formset(
 ) -> StaffCitationsFormSet:
     """The event's citations, bound to `data`; or unbound, showing `typed` (see the class)."""
     return CitationFormSet(data, instance=event, sources=sources, typed=typed)
+
+
+@dataclass(frozen=True)
+class SourceOffer:
+    """What a source select lists, and what to say of it."""
+
+    shortlist: SourceShortlist
+    what_is_listed: str  # for the select, when it does not list every source one may cite
+    not_found: str  # for the find box, when its text matched nothing
+
+
+def offer_sources(allowed: QuerySet[Source], *, case: Case, title_contains: str) -> SourceOffer:
+    """The sources whose title contains `title_contains`, or, when it is empty or matched
+    nothing, the case's shortlist: the entry review and the event page offer sources alike."""
+    shortlist = source_shortlist(allowed, case=case, title_contains=title_contains)
+    not_found = ""
+    if title_contains and not shortlist.sources:
+        not_found = _("No source you may cite has a title containing “%(text)s”.") % {
+            "text": title_contains
+        }
+        title_contains = ""
+        shortlist = source_shortlist(allowed, case=case)
+    return SourceOffer(shortlist, what_is_listed(shortlist, title_contains), not_found)
 
 
 def what_is_listed(shortlist: SourceShortlist, title_contains: str) -> str:

@@ -10,9 +10,8 @@ from django.http import QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.casework_forms import what_is_listed
+from campaigns.casework_forms import offer_sources
 from campaigns.models import IntakeReport
-from campaigns.staff_selectors import source_shortlist
 from detentions.dates import DatePrecision
 from detentions.models import Case, Event, Institution, Official, Source
 
@@ -79,15 +78,10 @@ class VerifyForm(forms.ModelForm):
     def _offer_sources(self, allowed: QuerySet[Source], *, case: Case) -> None:
         field = self.fields["source"]
         title_contains = (self._typed("find_source") or "").strip()
-        shortlist = source_shortlist(allowed, case=case, title_contains=title_contains)
-        if title_contains and not shortlist.sources:
-            self.fields["find_source"].help_text = _(
-                "No source you may cite has a title containing “%(text)s”."
-            ) % {"text": title_contains}
-            title_contains = ""
-            shortlist = source_shortlist(allowed, case=case)
-        field.help_text = what_is_listed(shortlist, title_contains)
-        offered = shortlist.sources
+        offer = offer_sources(allowed, case=case, title_contains=title_contains)
+        self.fields["find_source"].help_text = offer.not_found
+        field.help_text = offer.what_is_listed
+        offered = offer.shortlist.sources
         # A source picked but left out of the shortlist stays listed: the form shown again
         # (after finding another, or with an error) must not drop it.
         picked = self._picked_source()
