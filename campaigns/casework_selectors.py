@@ -13,8 +13,10 @@ from detentions.selectors import TimelinePage, page_holding, timeline_page
 
 # People on one page of the case's list: most cases fit on one; the largest has thousands.
 PEOPLE_PAGE_SIZE = 200
-# Archived records listed, latest archived first: the rest are counted, not listed.
+# Archived records the case page lists, latest archived first: the rest are counted there and
+# listed in full, a page at a time, by `archived_from_case()`.
 ARCHIVED_SHOWN = 50
+ARCHIVED_PER_PAGE = 50
 
 
 def staff_timeline(case: Case) -> QuerySet[Event]:
@@ -82,21 +84,22 @@ def staff_case_page(case: Case, *, page: int, people_page: int) -> StaffCasePage
     if timeline is None or people is None:
         return None
     archived = Archived(
-        detainees=list(
-            case.detainees.archived()
-            .select_related("archived_by")
-            .order_by("-archived_at", "-pk")[:ARCHIVED_SHOWN]
-        ),
-        events=list(
-            Event.objects.archived()
-            .filter(case=case)
-            .select_related("archived_by")
-            .order_by("-archived_at", "-pk")[:ARCHIVED_SHOWN]
-        ),
+        detainees=list(archived_from_case(case, Detainee)[:ARCHIVED_SHOWN]),
+        events=list(archived_from_case(case, Event)[:ARCHIVED_SHOWN]),
         detainee_count=counts["archived_detainees"],
         event_count=counts["archived_events"],
     )
     return StaffCasePage(timeline, counts["current_events"], people, archived)
+
+
+def archived_from_case(case: Case, model: type[Detainee] | type[Event]) -> QuerySet:
+    """The case's archived people or events, latest archived first."""
+    return (
+        model.objects.archived()
+        .filter(case=case)
+        .select_related("archived_by")
+        .order_by("-archived_at", "-pk")
+    )
 
 
 def _counts(case: Case) -> dict[str, int]:

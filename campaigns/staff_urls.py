@@ -36,6 +36,7 @@ urlpatterns: list = [
     path("merge/<slug:model>/<int:pk>/", merge.merge, name="merge"),
     # --- Archive instead of delete; erasure of a relative's personal data ---
     path("archive/", archive.archived, name="archived"),
+    path("cases/<slug:slug>/archived/<slug:kind>/", archive.case_archived, name="case-archived"),
     path("archive/<slug:kind>/<int:pk>/", archive.archive, name="archive"),
     path("archive/<slug:kind>/<int:pk>/restore/", archive.unarchive, name="unarchive"),
     path("relatives/<int:pk>/erase/", erasure.erase_relative, name="erase-relative"),

@@ -401,6 +401,10 @@ def staff_urls(world) -> dict[str, list[str]]:
         "staff:restore": [reverse("staff:restore")],
         "staff:merge": [reverse("staff:merge", kwargs={"model": "detainee", "pk": detainee})],
         "staff:archived": [reverse("staff:archived")],
+        "staff:case-archived": [
+            reverse("staff:case-archived", kwargs={"slug": case, "kind": kind})
+            for kind in ("detainees", "events")
+        ],
         "staff:archive": [
             reverse("staff:archive", kwargs={"kind": kind, "pk": record.pk})
             for kind, record in world["archived"].items()

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from campaigns import casework_services
+from campaigns import casework_selectors, casework_services
 from campaigns.models import StaffMember
 from detentions import selectors
 from detentions.models import Case, ConsularVisit, Detainee, Event, EventKind
@@ -209,6 +209,28 @@ class TestStaffScreens:
         assertContains(page, unarchive_url("case", case))
         assertNotContains(limited_client.get(reverse("staff:archived")), "Border group")
 
+    def test_the_archived_cases_page_comes_a_page_at_a_time(
+        self, staff_client, monkeypatch, django_assert_max_num_queries
+    ):
+        monkeypatch.setattr(casework_selectors, "ARCHIVED_PER_PAGE", 2)
+        for title in ["First", "Second", "Third"]:
+            casework_services.archive(record=CaseFactory(title=f"{title} archived"), user=None)
+        url = reverse("staff:archived")
+
+        with django_assert_max_num_queries(8):
+            first = staff_client.get(url)
+
+        assertContains(first, "1 to 2 of 3, the latest archived first.")
+        assertContains(first, "Third archived")
+        assertContains(first, "Second archived")
+        assertNotContains(first, "First archived")
+        assertContains(first, '<a href="?page=2" rel="next">Next page</a>', html=True)
+        second = staff_client.get(url + "?page=2")
+        assertContains(second, "First archived")
+        assertNotContains(second, "Third archived")
+        assertContains(second, '<a href="?page=1" rel="prev">Previous page</a>', html=True)
+        assert staff_client.get(url + "?page=3").status_code == 404
+
     def test_staff_lists_leave_archived_records_out(self, staff_client, case, detainee):
         held_elsewhere = DetaineeFactory(case=case, reference="8", name_latin="Bolat Abenov")
         entry = EntryFactory(event__case=case, event__title="Letter to the consul")
@@ -330,3 +352,122 @@ class TestPublicAndRelatives:
         assert client.get(case_page).status_code == 404
         assertNotContains(client.get(reverse("campaigns:home")), "Border group")
         assert isinstance(Detainee.objects.get(pk=detainee.pk), Detainee)
+
+
+class TestEverythingArchivedFromACase:
+    """The case page lists only the latest archived records; the case's lists of archived
+    people and events list them all, a page at a time, each with its restore button."""
+
+    @pytest.fixture(autouse=True)
+    def small_pages(self, monkeypatch):
+        monkeypatch.setattr(casework_selectors, "ARCHIVED_SHOWN", 2)
+        monkeypatch.setattr(casework_selectors, "ARCHIVED_PER_PAGE", 2)
+
+    @pytest.fixture
+    def archived_events(self, case):
+        events = [EventFactory(case=case, title=f"Archived event {n}") for n in (1, 2, 3)]
+        for event in events:
+            casework_services.archive(record=event, user=None)
+        return events
+
+    def list_url(self, case, kind: str) -> str:
+        return reverse("staff:case-archived", kwargs={"slug": case.slug, "kind": kind})
+
+    def test_the_case_page_links_to_the_full_lists(self, staff_client, case, archived_events):
+        for n in (1, 2, 3):
+            casework_services.archive(
+                record=DetaineeFactory(case=case, reference=f"a{n}"), user=None
+            )
+
+        page = staff_client.get(reverse("staff:case", args=[case.slug]))
+
+        assertContains(page, "Showing the 2 events archived last, of 3.")
+        assertContains(
+            page, f'<a href="{self.list_url(case, "events")}">All archived events</a>', html=True
+        )
+        assertContains(
+            page,
+            f'<a href="{self.list_url(case, "detainees")}">All archived detainees</a>',
+            html=True,
+        )
+
+    def test_lists_every_archived_event_latest_first_a_page_at_a_time(
+        self, staff_client, case, archived_events
+    ):
+        url = self.list_url(case, "events")
+
+        first = staff_client.get(url)
+
+        assertContains(first, "Archived events")
+        assertContains(first, "1 to 2 of 3, the latest archived first.")
+        text = first.content.decode()
+        assert text.index("Archived event 3") < text.index("Archived event 2")
+        assert "Archived event 1" not in text
+        assert text.count("/restore/") == 2
+        assertContains(first, '<a href="?page=2" rel="next">Next page</a>', html=True)
+        second = staff_client.get(url + "?page=2")
+        assertContains(second, "3 to 3 of 3, the latest archived first.")
+        assertContains(second, unarchive_url("event", archived_events[0]))
+        assertNotContains(second, "Next page")
+        assert staff_client.get(url + "?page=3").status_code == 404
+        assert staff_client.get(url + "?page=x").status_code == 404
+
+    def test_lists_only_archived_records_of_its_case_and_kind(
+        self, staff_client, case, event, detainee
+    ):
+        casework_services.archive(record=detainee, user=None)
+        casework_services.archive(
+            record=EventFactory(case=CaseFactory(title="Another case"), title="Elsewhere"),
+            user=None,
+        )
+
+        events = staff_client.get(self.list_url(case, "events"))
+        people = staff_client.get(self.list_url(case, "detainees"))
+
+        assertContains(events, "Nothing archived.")
+        assertNotContains(events, "Elsewhere")
+        assertNotContains(events, "Detained at the checkpoint")  # not archived
+        assertContains(people, "Archived detainees")
+        assertContains(people, "Erlan Abenov")
+        assertContains(people, unarchive_url("detainee", detainee))
+        assert staff_client.get(self.list_url(case, "sources")).status_code == 404
+
+    def test_an_archived_case_has_no_such_list(self, staff_client, case, archived_events):
+        casework_services.archive(record=case, user=None)
+        assert staff_client.get(self.list_url(case, "events")).status_code == 404
+
+    def test_a_worker_of_another_organisation_cannot_open_it(
+        self, limited_client, case, archived_events
+    ):
+        assert limited_client.get(self.list_url(case, "events")).status_code == 404
+
+    def test_restoring_from_the_list_comes_back_to_it(self, staff_client, case, archived_events):
+        url = self.list_url(case, "events")
+        oldest = archived_events[0]
+        form = staff_client.get(url + "?page=2").content.decode()
+        assert '<input type="hidden" name="back" value="archived-list">' in form
+
+        response = staff_client.post(unarchive_url("event", oldest), {"back": "archived-list"})
+
+        assertRedirects(response, url, fetch_redirect_response=False)
+        oldest.refresh_from_db()
+        assert oldest.archived_at is None
+        after = staff_client.get(url)
+        assertContains(after, "Archived event 1” was restored.")
+        assertContains(after, "1 to 2 of 2, the latest archived first.")
+        listed = after.content.decode().split('class="staff-list"')[1]
+        assert "Archived event 2" in listed and "Archived event 1" not in listed
+        assertNotContains(after, "Next page")
+
+    def test_takes_the_same_queries_whatever_the_number_archived(
+        self, staff_client, case, archived_events, django_assert_max_num_queries
+    ):
+        for n in range(5):
+            casework_services.archive(
+                record=EventFactory(case=case, title=f"More {n}"), user=StaffUserFactory()
+            )
+
+        for query in ["", "?page=2", "?page=4"]:
+            with django_assert_max_num_queries(8):
+                response = staff_client.get(self.list_url(case, "events") + query)
+            assert response.content.decode().count("/restore/") == 2

@@ -154,6 +154,8 @@ EXPECTED: dict[str, tuple] = {
     # Archive instead of delete: the list (each sees their own cases' records), then a page
     # that asks to confirm archiving one of case A's people, or restoring an archived one.
     "staff:archived": (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK),
+    # Every person (or event) archived from case A.
+    "staff:case-archived": (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK),
     "staff:archive": (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK),
     "staff:unarchive": (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK),
     # Erasing relative A's personal data: only with the permission to erase, which these case
@@ -401,6 +403,9 @@ ADDRESSES: dict[str, Callable[[World], str]] = {
     "staff:dossier": slug_a("staff:dossier"),
     "staff:contact-log-csv": slug_a("staff:contact-log-csv"),
     "staff:import-detainees": slug_a("staff:import-detainees"),
+    "staff:case-archived": lambda w: reverse(
+        "staff:case-archived", args=[w.case_a.slug, "detainees"]
+    ),
     "staff:archive": lambda w: reverse("staff:archive", args=["detainee", w.detainee_a.pk]),
     "staff:unarchive": lambda w: reverse(
         "staff:unarchive", args=["detainee", w.objects["archived detainee"].pk]
