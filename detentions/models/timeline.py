@@ -130,10 +130,12 @@ class EventQuerySet(ArchivableQuerySet):
         # Events whose date is unknown go last; ties keep the order they were recorded in.
         return self.order_by(F("date_start").asc(nulls_last=True), "id")
 
-    def with_details(self) -> "EventQuerySet":
-        """Every kind's details and the bodies and people they name, in the events' own query."""
+    def with_details(self, *, with_case: bool = True) -> "EventQuerySet":
+        """Every kind's details and the bodies they name, in the events' own query; and the
+        case, unless `with_case` is False (the downloads, which write thousands of events of one
+        case, would build a copy of the case for each)."""
         return self.select_related(
-            "case",
+            *(["case"] if with_case else []),
             "status_change",
             "legal_proceeding__court",
             "consular_visit__consul__institution",

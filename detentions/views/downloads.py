@@ -1,14 +1,15 @@
 """A case's public timeline as files: JSON for programs, CSV for spreadsheets.
 
-Both read only what `selectors.public_timeline_events()` returns, so they can never show more
-than the case page. The JSON schema is documented in docs/timeline-json.md; change the two together.
+Both read only what `selectors.public_timeline_for_download()` returns, the case page's public
+events with their relations as lists, so they can never show more than the case page. The JSON
+schema is documented in docs/timeline-json.md; change the two together.
 """
 
 import datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model, prefetch_related_objects
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,20 +21,11 @@ from django.views.decorators.http import require_safe
 from detentions import selectors
 from detentions.dates import FuzzyDate
 from detentions.models import Case, Event, EventKind, Facility, Official
-from detentions.models.timeline import PEOPLE_RELATIONS, named_people
 from detentions.page_cache import cached_public_page
 from detentions.spreadsheets import CsvDownload
 from detentions.views.public import page_number
 
 SCHEMA = "timeline/1"
-
-
-# The detainees the details name, beyond those `public_timeline_events()` prefetches for the page
-# (the people a consul saw, and the charges): one query each. Archived people are left out.
-def _detail_relations() -> list:
-    return named_people(
-        *(relation for relation in PEOPLE_RELATIONS if relation != "consular_visit__detainees_seen")
-    )
 
 
 # A long timeline is written in chunks, so that memory does not grow with the case.
@@ -85,12 +77,14 @@ def _choice(detail: Model, field: str) -> dict[str, str]:
     return {field: getattr(detail, field), f"{field}_label": label}
 
 
-def _people(detainees) -> list[str]:
-    return [detainee.public_name for detainee in detainees.all()]
+def _people(details: Model) -> list[str]:
+    """The people the details name (the detainees, or those the consul saw), archived ones left
+    out: see `public_timeline_for_download()`."""
+    return [detainee.public_name for detainee in details.named_people]
 
 
 def _participants(event: Event) -> list[str]:
-    return [participation.public_name for participation in event.participations.all()]
+    return [participation.public_name for participation in event.listed_participations]
 
 
 def _details(event: Event) -> dict[str, Any]:
@@ -99,13 +93,13 @@ def _details(event: Event) -> dict[str, Any]:
     if d is None:
         return {}
     if event.kind == EventKind.STATUS_CHANGE:
-        return {**_choice(d, "status"), "detainees": _people(d.detainees)}
+        return {**_choice(d, "status"), "detainees": _people(d)}
     if event.kind == EventKind.LEGAL_PROCEEDING:
         return {
             **_choice(d, "stage"),
             "court": _name(d.court),
-            "charges": [str(charge) for charge in d.charges.all()],
-            "detainees": _people(d.detainees),
+            "charges": [str(charge) for charge in d.listed_charges],
+            "detainees": _people(d),
             "outcome": d.outcome,
             "next_hearing_on": d.next_hearing_on,
         }
@@ -115,7 +109,7 @@ def _details(event: Event) -> dict[str, Any]:
             "consulate": _name(d.consulate),
             "facility": _facility(d.facility),
             **_choice(d, "outcome"),
-            "detainees_seen": _people(d.detainees_seen),
+            "detainees_seen": _people(d),
             "people_seen_count": d.people_seen_count,
             "consul_report": d.consul_report,
             "follow_up": d.follow_up,
@@ -129,7 +123,7 @@ def _details(event: Event) -> dict[str, Any]:
             "decided_by": _name(d.decided_by),
             **_choice(d, "outcome"),
             "reason_given": d.reason_given,
-            "detainees": _people(d.detainees),
+            "detainees": _people(d),
         }
     if event.kind == EventKind.OFFICIAL_CONTACT:
         return {
@@ -169,13 +163,17 @@ def _sources(event: Event) -> list[dict[str, Any]]:
             "url": source.url or None,
             "published_on": source.published_on,
         }
-        for source in (citation.source for citation in event.citations.all())
+        for source in (citation.source for citation in event.public_citations)
         if source.is_public
     ]
 
 
-def _event_url(request: HttpRequest, event: Event) -> str:
-    return request.build_absolute_uri(f"{event.case.get_absolute_url()}#event-{event.pk}")
+def _case_url(request: HttpRequest, case: Case) -> str:
+    return request.build_absolute_uri(case.get_absolute_url())
+
+
+def _event_url(case_url: str, event: Event) -> str:
+    return f"{case_url}#event-{event.pk}"
 
 
 def timeline_document(
@@ -183,7 +181,7 @@ def timeline_document(
 ) -> dict[str, Any]:
     """The `timeline/1` document: the case's public facts and a page of its public events in
     date order, the newest page first, as on the case page."""
-    events = page.events
+    case_url = _case_url(request, case)
     return {
         "schema": SCHEMA,
         "page": {
@@ -198,7 +196,7 @@ def timeline_document(
             "slug": case.slug,
             "title": case.title,
             "summary": case.summary,
-            "url": request.build_absolute_uri(case.get_absolute_url()),
+            "url": case_url,
             "status": case.derived_status,
             "status_label": case.status_label,
             "detaining_country": case.detaining_country.code,
@@ -215,7 +213,7 @@ def timeline_document(
         "events": [
             {
                 "id": event.pk,
-                "url": _event_url(request, event),
+                "url": _event_url(case_url, event),
                 "kind": event.kind,
                 "kind_label": event.get_kind_display(),
                 "date": _date(event.date),
@@ -225,7 +223,7 @@ def timeline_document(
                 "details": _details(event),
                 "sources": _sources(event),
             }
-            for event in events
+            for event in page.events
         ],
     }
 
@@ -234,10 +232,13 @@ def timeline_document(
 @cached_public_page
 def case_timeline_json(request: HttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(selectors.public_cases_with_timeline_counts(), slug=slug)
-    page = selectors.public_timeline_page(case, page_number(request))
+    page = selectors.timeline_page(
+        selectors.public_timeline_for_download(case),
+        page_number(request),
+        events=case.public_event_count,
+    )
     if page is None:
         raise Http404
-    prefetch_related_objects(page.events, *_detail_relations())
     response = JsonResponse(
         timeline_document(request, case, page),
         encoder=DjangoJSONEncoder,
@@ -316,7 +317,8 @@ def _sources_text(sources: list[dict[str, Any]]) -> str:
 def case_timeline_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole public timeline, for spreadsheets: read in chunks, a few queries per chunk."""
     case = get_object_or_404(selectors.public_cases(), slug=slug)
-    events = selectors.public_timeline_events(case).prefetch_related(*_detail_relations())
+    events = selectors.public_timeline_for_download(case)
+    case_url = _case_url(request, case)
     download = CsvDownload(f"{case.slug}-timeline.csv")
     download.writerow(CSV_COLUMNS)
     for event in events.iterator(chunk_size=CSV_CHUNK):
@@ -332,7 +334,7 @@ def case_timeline_csv(request: HttpRequest, slug: str) -> HttpResponse:
             event.description,
             _summary(event, _details(event)),
             _sources_text(_sources(event)),
-            _event_url(request, event),
+            _event_url(case_url, event),
         ]
         download.writerow(row)
     return download.response
