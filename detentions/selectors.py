@@ -7,7 +7,7 @@ it is read here through the reverse relations Django adds, without importing tha
 import datetime
 import math
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 
@@ -19,7 +19,6 @@ from detentions.dates import FuzzyDate
 from detentions.models import (
     AccessOutcome,
     Case,
-    Citation,
     Detainee,
     Event,
     EventKind,
@@ -100,14 +99,13 @@ def public_timeline_for_download(case: Case) -> QuerySet[Event]:
     `event.public_citations`, `event.listed_participations`, `details.named_people` (archived
     people left out) and `details.listed_charges`. A related manager built for every event and
     relation took more time than the rest of a long timeline's CSV."""
-    citations = Citation.objects.filter(source__is_public=True).select_related("source__outlet")
     return (
         Event.objects.public()
         .filter(case=case)
         .in_date_order()
         .with_details(with_case=False)
+        .with_sources(public_only=True, to_attr="public_citations")
         .prefetch_related(
-            Prefetch("citations", queryset=citations.order_by("id"), to_attr="public_citations"),
             _participations(to_attr="listed_participations"),
             Prefetch("legal_proceeding__charges", to_attr="listed_charges"),
             *(
@@ -392,7 +390,17 @@ class ContactRow:
     days_to_answer: int | None
 
 
-def contact_rows(events: Iterable[Event], *, today: datetime.date) -> list[ContactRow]:
+def public_makers(event: Event) -> list[str]:
+    """Who made the contact, as public pages name them."""
+    return [participation.public_name for participation in event.participations.all()]
+
+
+def contact_rows(
+    events: Iterable[Event],
+    *,
+    today: datetime.date,
+    made_by: Callable[[Event], list[str]] = public_makers,
+) -> list[ContactRow]:
     rows = []
     for event in events:
         contact = event.details if event.kind == EventKind.OFFICIAL_CONTACT else None
@@ -404,7 +412,7 @@ def contact_rows(events: Iterable[Event], *, today: datetime.date) -> list[Conta
             ContactRow(
                 event=event,
                 contact=contact,
-                made_by=[p.public_name for p in event.participations.all()],
+                made_by=made_by(event),
                 days_waiting=None if answered or sent is None else (today - sent).days,
                 # A reply dated within a roughly known sending date ("late February") is
                 # counted as the same day, not as an answer before the letter.

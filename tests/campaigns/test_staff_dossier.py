@@ -166,6 +166,23 @@ def test_dossier_query_count_does_not_grow_with_the_case(staff_client):
 # --- Contact log CSV ---
 
 
+def test_contact_log_query_count_does_not_grow_with_the_case(staff_client):
+    small, large = CaseFactory(), CaseFactory()
+    for case, contacts in ((small, 1), (large, 4)):
+        for _ in range(contacts):
+            ParticipationFactory(event=contact(case).event)
+
+    def queries(case) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = staff_client.get(url("staff:contact-log-csv", case))
+        assert len(read_csv(response)) == 1 + (4 if case == large else 1)
+        return len(captured)
+
+    # Session, user and their authenticator; case; contacts with details; participations; the
+    # access log's entry.
+    assert queries(small) == queries(large) == 7
+
+
 def read_csv(response) -> list[list[str]]:
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
