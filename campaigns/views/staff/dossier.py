@@ -29,11 +29,6 @@ PROGRESS_EVERY = 500
 PROGRESS_MARKER = "<!--progress-->"
 
 
-# The whole case's events are read at once: each relation comes as a plain list (`to_attr`),
-# since a related manager and a queryset per event and relation took a third of the time and of
-# the memory of the longest case's dossier; and without a copy of the case per event.
-
-
 def _staff_participations() -> Prefetch:
     return Prefetch(
         "participations",
@@ -55,7 +50,11 @@ def _staff_contact_rows(events: list[Event], *, today: datetime.date) -> list[Co
 
 
 def dossier_events(case: Case, *, public_only: bool) -> list[Event]:
-    """The case's verified events, internal ones too unless `public_only`, in date order."""
+    """The case's verified events, internal ones too unless `public_only`, in date order.
+
+    All of them at once: so their citations and participations come as plain lists
+    (`to_attr`), and they carry no copy of their case. For the longest case, a related manager
+    and a queryset per event and relation took a third of the dossier's time and memory."""
     events = Event.objects.current().filter(case=case, verification=Event.Verification.VERIFIED)
     if public_only:
         events = events.filter(is_public=True)
