@@ -188,27 +188,31 @@ def page_holding(event: Event, timeline: QuerySet[Event]) -> int:
     return timeline.filter(_after(event)).count() // TIMELINE_PAGE_SIZE + 1
 
 
-def public_headline(
-    case: Case, page: TimelinePage, *, today: datetime.date
-) -> tuple["Headline", Event | None]:
-    """The case's headline over its whole public timeline, whichever page is shown, and the
-    status change in force when the page begins (for the chart). One query: the few events the
-    headline names, found by the database rather than by reading the timeline."""
-    public = Event.objects.public().filter(case=case).order_by()
-    changes = public.filter(
+def headline_events(
+    timeline: QuerySet[Event],
+    *,
+    today: datetime.date,
+    status_before: Event | None = None,
+) -> list[Event]:
+    """The few events of `timeline` (one case's events, as some reader sees them) that its
+    headline names, in date order, with their details; with `status_before`, also the last
+    status change before that event. One query: the database finds them, so the timeline is
+    never read whole."""
+    timeline = timeline.order_by()
+    changes = timeline.filter(
         kind=EventKind.STATUS_CHANGE, status_change__isnull=False, date_start__isnull=False
     ).order_by("-date_start", "-id")
     # The visit that ended last is among those that began last; which one depends on how
     # precisely each date is known, so a few are compared (as `headline()` does).
-    visits = public.filter(
+    visits = timeline.filter(
         kind=EventKind.CONSULAR_VISIT,
         consular_visit__outcome__in=ACCESS_GRANTED,
         date_start__isnull=False,
     ).order_by("-date_start", "-id")
-    hearing = public.filter(
+    hearing = timeline.filter(
         kind=EventKind.LEGAL_PROCEEDING, legal_proceeding__next_hearing_on__gte=today
     ).order_by("legal_proceeding__next_hearing_on", "id")
-    escapes = public.filter(
+    escapes = timeline.filter(
         kind=EventKind.REPORTED_FIGURE, reported_figure__measure=ReportedFigure.Measure.ESCAPED
     ).order_by("-date_start", "-id")
     # Each one by a subquery of its own that returns one id through an index (`pk = (...)`):
@@ -219,15 +223,25 @@ def public_headline(
         hearing[:1],
         *(escapes[n : n + 1] for n in range(3)),
     ]
-    first_on_page = page.events[0] if page.events else None
-    if first_on_page is not None and page.earlier:
-        wanted.append(changes.filter(_before(first_on_page))[:1])
+    if status_before is not None:
+        wanted.append(changes.filter(_before(status_before))[:1])
     named = Q()
     for one in wanted:
         named |= Q(pk=Subquery(one.values("pk")))
-    events = list(public.filter(named).in_date_order().with_details())
+    return list(timeline.filter(named).in_date_order().with_details())
+
+
+def public_headline(
+    case: Case, page: TimelinePage, *, today: datetime.date
+) -> tuple["Headline", Event | None]:
+    """The case's headline over its whole public timeline, whichever page is shown, and the
+    status change in force when the page begins (for the chart)."""
+    first_on_page = page.events[0] if page.events and page.earlier else None
+    events = headline_events(
+        Event.objects.public().filter(case=case), today=today, status_before=first_on_page
+    )
     in_force = None
-    if first_on_page is not None and page.earlier:
+    if first_on_page is not None:
         earlier_changes = [
             event
             for event in events

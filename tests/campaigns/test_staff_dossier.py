@@ -10,7 +10,16 @@ from django.urls import reverse
 
 from campaigns.models import StaffMember
 from campaigns.views.staff import dossier
-from detentions.models import Detainee, Event, EventKind, OfficialContact
+from detentions.models import (
+    AccessOutcome,
+    ConsularVisit,
+    Detainee,
+    DetaineeStatus,
+    Event,
+    EventKind,
+    OfficialContact,
+    StatusChange,
+)
 from detentions.spreadsheets import neutralise
 from tests.accounts import log_in
 from tests.factories import (
@@ -20,6 +29,7 @@ from tests.factories import (
     FacilityFactory,
     KinshipFactory,
     OfficialContactFactory,
+    OfficialFactory,
     OrganisationFactory,
     ParticipationFactory,
     RelativeWithAccountFactory,
@@ -146,6 +156,34 @@ def test_dossier_escapes_what_people_typed(staff_client, case):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 
 
+def test_dossier_summary_counts_internal_contacts_unless_public_facts_only(staff_client, case):
+    visit = EventFactory(
+        case=case, kind=EventKind.CONSULAR_VISIT, date_start=datetime.date(2024, 5, 2)
+    )
+    ConsularVisit.objects.create(
+        event=visit, consul=OfficialFactory(), outcome=AccessOutcome.GRANTED
+    )
+    change = EventFactory(
+        case=case, kind=EventKind.STATUS_CHANGE, date_start=datetime.date(2024, 6, 1)
+    )
+    StatusChange.objects.create(event=change, status=DetaineeStatus.CONVICTED)
+    answered = contact(case, outcome=OfficialContact.Outcome.ANSWERED)
+    contact(case)
+    Event.objects.filter(pk=answered.event_id).update(is_public=False)
+    # Unverified: in no count.
+    rumour = contact(case, outcome=OfficialContact.Outcome.ANSWERED)
+    Event.objects.filter(pk=rumour.event_id).update(verification=Event.Verification.REPORTED)
+
+    full = staff_client.get(url("staff:dossier", case)).text
+    public = staff_client.get(url("staff:dossier", case), {"public_only": "1"}).text
+
+    assert "<dd>2 made, 1 answered</dd>" in full
+    assert "<dd>1 made, 0 answered</dd>" in public
+    for text in (full, public):
+        assert "<dd>convicted (1 June 2024)</dd>" in text
+        assert "<dd>2 May 2024 (" in text
+
+
 def dossier_queries(client, case) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url("staff:dossier", case)).status_code == 200
@@ -157,10 +195,38 @@ def test_dossier_query_count_does_not_grow_with_the_case(staff_client):
     timeline_of_every_kind(small, rounds=1)
     timeline_of_every_kind(large, rounds=4)
     DetaineeFactory.create_batch(5, case=large)
-    # Session, user and their authenticator; case; the access log's entry; events with details;
-    # citations; participations; people.
-    assert dossier_queries(staff_client, small) == 9
-    assert dossier_queries(staff_client, large) == 9
+    # Session, user and their authenticator; case; the access log's entry; contacts with
+    # details; their makers; the headline's events; people; the facts: their count, then a
+    # chunk of them with details and its citations.
+    assert dossier_queries(staff_client, small) == 12
+    assert dossier_queries(staff_client, large) == 12
+
+
+def test_dossier_reads_its_facts_a_chunk_at_a_time_and_shows_them_all(staff_client, monkeypatch):
+    case = CaseFactory()
+    events = timeline_of_every_kind(case, rounds=2)
+    whole = staff_client.get(url("staff:dossier", case)).text
+
+    monkeypatch.setattr(dossier, "DOSSIER_CHUNK", 3)
+    chunks = -(-len(events) // 3)
+    assert chunks > 3
+    with CaptureQueriesContext(connection) as queries:
+        in_chunks = staff_client.get(url("staff:dossier", case)).text
+
+    # The events come through one cursor; each further chunk adds one query (its citations),
+    # not one an event.
+    assert len(queries) == 12 + chunks - 1
+    assert in_chunks == whole
+    for event in events:
+        assert f'id="event-{event.pk}"' in in_chunks
+
+
+def test_a_dossier_without_verified_facts_says_so(staff_client):
+    case = CaseFactory()
+    EventFactory(case=case, title="An unverified rumour", verification=Event.Verification.REPORTED)
+    text = staff_client.get(url("staff:dossier", case)).text
+    assert "No verified fact is recorded yet." in text
+    assert "An unverified rumour" not in text
 
 
 # --- Contact log CSV ---
