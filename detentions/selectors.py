@@ -466,36 +466,47 @@ def institution_record(
 ) -> InstitutionRecord | None:
     """Every public contact with the institution, counted over all of them and listed a page at
     a time, newest first, like a case's timeline; None for a page that does not exist."""
+    # Its officials' ids first: with them the database reads this institution's contacts
+    # through two indexes, where an OR across the join to the officials read every public
+    # contact (half a second each for the figures and the page, on the benchmark data).
+    officials = list(institution.officials.values_list("pk", flat=True))
     contacts = Event.objects.public().filter(
-        Q(official_contact__institution=institution)
-        | Q(official_contact__official__institution=institution)
+        Q(official_contact__institution=institution) | Q(official_contact__official__in=officials)
     )
-    # The figures need a few values of every contact, not the contacts themselves.
+    # The figures need a few values of every contact, not the contacts themselves; so does
+    # finding which contacts the page lists, which are then read with their details. Sorting
+    # every contact with the details of every kind joined wrote the sort to disk (0.4 s).
     facts = contacts.order_by().values_list(
+        "pk",
         "date_start",
         "date_precision",
         "date_end",
         "official_contact__outcome",
         "official_contact__replied_on",
     )
-    total = answered = 0
+    in_date_order = []  # as `in_date_order()` sorts: undated last, then by id
+    answered = 0
     waits = []
-    for start, precision, end, outcome, replied_on in facts:
-        total += 1
+    for pk, start, precision, end, outcome, replied_on in facts:
+        in_date_order.append((start is None, start or datetime.date.min, pk))
         if outcome not in OfficialContact.ANSWERED_OUTCOMES:
             continue
         answered += 1
         sent = FuzzyDate(start, precision, end).last_day
         if replied_on and sent:
             waits.append(max(0, (replied_on - sent).days))  # as in `contact_rows()`
+    total = len(in_date_order)
     count = page_count(total)
     if not 1 <= number <= count:
         return None
+    in_date_order.sort()
     last = total - (number - 1) * TIMELINE_PAGE_SIZE
+    on_page = [pk for *_, pk in in_date_order[max(0, last - TIMELINE_PAGE_SIZE) : last]]
     events = list(
-        contacts.in_date_order()
+        contacts.filter(pk__in=on_page)
+        .in_date_order()
         .with_details()
-        .prefetch_related(_participations())[max(0, last - TIMELINE_PAGE_SIZE) : last]
+        .prefetch_related(_participations())
     )
     return InstitutionRecord(
         institution=institution,

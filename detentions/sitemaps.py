@@ -8,13 +8,15 @@ import datetime
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from detentions import selectors
-from detentions.models import Case, Event, Institution
+from detentions.models import Case, Event, Institution, OfficialContact
+from detentions.models.timeline import shown_publicly
 from detentions.page_cache import cached_public_page
 
 
@@ -55,23 +57,37 @@ class CaseSitemap(Sitemap):
         return _newest(case.updated_at, case.last_event_change)
 
 
+def _public_contact_changes() -> dict[int, datetime.datetime]:
+    """When each institution's public contacts last changed, by institution id, whether a contact
+    names the institution or one of its officials. Two grouped queries over all public contacts:
+    asking for each institution's newest contact, as a subquery, took 16 s on the benchmark data,
+    and 2.7 s as an aggregate per institution."""
+    public = OfficialContact.objects.filter(shown_publicly("event__")).order_by()
+    changes: dict[int, datetime.datetime] = {}
+    for via in ("institution", "official__institution"):
+        newest = (
+            public.filter(**{f"{via}__isnull": False})
+            .values_list(via)
+            .annotate(changed=Max("event__updated_at"))
+        )
+        for pk, changed in newest:
+            changes[pk] = _newest(changes.get(pk), changed)
+    return changes
+
+
 class InstitutionSitemap(Sitemap):
     def items(self) -> QuerySet[Institution]:
-        last_contact = Event.objects.public().filter(
-            Q(official_contact__institution=OuterRef("pk"))
-            | Q(official_contact__official__institution=OuterRef("pk"))
-        )
-        return (
-            selectors.public_institutions()
-            .annotate(last_contact_change=_newest_update(last_contact))
-            .order_by("slug")
-        )
+        return selectors.public_institutions().order_by("slug")
+
+    @cached_property
+    def contact_changes(self) -> dict[int, datetime.datetime]:
+        return _public_contact_changes()
 
     def location(self, institution: Institution) -> str:
         return reverse("detentions:institution-detail", kwargs={"slug": institution.slug})
 
     def lastmod(self, institution: Institution) -> datetime.datetime | None:
-        return institution.last_contact_change
+        return self.contact_changes.get(institution.pk)
 
 
 SITEMAPS = {"home": HomeSitemap, "cases": CaseSitemap, "institutions": InstitutionSitemap}

@@ -62,6 +62,32 @@ class TestSitemap:
         assert listed["http://testserver/cases/nukus-27/"] == "2024-05-01"
         assert listed["http://testserver/institutions/kz-mfa/"] == "2024-05-01"
 
+    def test_an_institutions_lastmod_counts_contacts_with_its_officials(self, client):
+        case = CaseFactory()
+        day = datetime.datetime(2024, 5, 1, 12, tzinfo=datetime.UTC)
+
+        def contacts(slug: str, *, addressed_on, official_on) -> None:
+            body = InstitutionFactory(slug=slug)
+            addressed = OfficialContactFactory(event__case=case, institution=body).event
+            official = OfficialFactory(institution=body)
+            to_official = OfficialContactFactory(
+                event__case=case, institution=None, official=official
+            ).event
+            internal = OfficialContactFactory(
+                event__case=case, event__is_public=False, institution=body
+            ).event
+            Event.objects.filter(pk=addressed.pk).update(updated_at=addressed_on)
+            Event.objects.filter(pk=to_official.pk).update(updated_at=official_on)
+            Event.objects.filter(pk=internal.pk).update(updated_at=timezone.now())
+
+        contacts("official-newest", addressed_on=day, official_on=day + datetime.timedelta(9))
+        contacts("addressed-newest", addressed_on=day, official_on=day - datetime.timedelta(9))
+
+        listed = urls(client.get(SITEMAP_URL))
+
+        assert listed["http://testserver/institutions/official-newest/"] == "2024-05-10"
+        assert listed["http://testserver/institutions/addressed-newest/"] == "2024-05-01"
+
     def test_lists_nothing_that_is_not_public(self, client):
         published = CaseFactory(slug="published")
         draft = CaseFactory(slug="draft", is_published=False)
@@ -87,7 +113,7 @@ class TestSitemap:
     def test_runs_a_fixed_number_of_queries(self, client, cases, django_assert_max_num_queries):
         for case in CaseFactory.create_batch(cases):
             timeline_of_every_kind(case, rounds=1)
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(9):
             listed = urls(client.get(SITEMAP_URL))
         # The home page; each case, the body it wrote to and the embassy of the consul it met.
         assert len(listed) == 1 + 3 * cases

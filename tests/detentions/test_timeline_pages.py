@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from detentions import selectors
+from detentions.dates import DatePrecision
 from detentions.models import (
     AccessOutcome,
     CaseStatus,
@@ -196,6 +197,28 @@ class TestInstitutionPages:
         )
         assert f'href="{permalink}"' in oldest
         assert client.get(url, {"page": 4}).status_code == 404
+
+    def test_pages_go_back_in_date_order_with_undated_contacts_newest(self, client):
+        body = OfficialContactFactory(
+            event__date_precision=DatePrecision.UNKNOWN, event__date_start=None, request="Undated"
+        ).institution
+        # Recorded newest first, so that date order is not the order of their ids.
+        for n in reversed(range(PAGE_SIZE + 2)):
+            OfficialContactFactory(institution=body, event__date_start=day(n), request=f"Day {n}")
+        url = reverse("detentions:institution-detail", kwargs={"slug": body.slug})
+
+        def asked(page: str) -> list[str]:
+            return [
+                cell.split("</td>")[0]
+                for cell in page.split("<td>")[1:]
+                if "Day " in cell or "Undated" in cell
+            ]
+
+        first = client.get(url).content.decode()
+        earlier = client.get(url, {"page": 2}).content.decode()
+
+        assert asked(first) == ["Day 3", "Day 4", "Day 5", "Day 6", "Undated"]
+        assert asked(earlier) == ["Day 0", "Day 1", "Day 2"]
 
 
 class TestJsonPages:

@@ -341,6 +341,23 @@ class TestInstitutionDetail:
         assert "answered after 10 days" in page
         assert "Hidden letter" not in page and "Draft case letter" not in page
 
+    def test_counts_contacts_with_its_officials_and_with_no_other_body(self, client):
+        body = InstitutionFactory(name="Ministry of Foreign Affairs")
+        minister = OfficialFactory(institution=body, name="Minister A")
+        elsewhere = OfficialFactory(name="Prosecutor B")
+        OfficialContactFactory(institution=body, request="Letter to the ministry")
+        OfficialContactFactory(institution=None, official=minister, request="Letter to A")
+        OfficialContactFactory(institution=None, official=elsewhere, request="Letter to B")
+        OfficialContactFactory(request="Letter to another body")
+
+        page = client.get(
+            reverse("detentions:institution-detail", kwargs={"slug": body.slug})
+        ).content.decode()
+
+        assert "<dd>2</dd>" in page
+        assert "Letter to the ministry" in page and "Letter to A" in page
+        assert "Letter to B" not in page and "Letter to another body" not in page
+
     def test_an_institution_without_public_contacts_is_not_found(self, client):
         body = InstitutionFactory()
         OfficialContactFactory(institution=body, event__is_public=False)
@@ -353,7 +370,8 @@ class TestInstitutionDetail:
         for contact in OfficialContactFactory.create_batch(contacts, institution=body):
             ParticipationFactory(event=contact.event)
         url = reverse("detentions:institution-detail", kwargs={"slug": body.slug})
-        with django_assert_max_num_queries(5):
+        OfficialFactory.create_batch(3, institution=body)
+        with django_assert_max_num_queries(6):
             response = client.get(url)
         assert response.content.decode().count("<tr>") == contacts + 1
 
