@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -152,12 +153,31 @@ def timeline_page(
     count = page_count(events)
     if not 1 <= number <= count:
         return None
-    # Read from the newest end, where readers start: the database skips only the pages before
-    # this one (an index read backwards), not the whole timeline up to it.
-    newer = (number - 1) * TIMELINE_PAGE_SIZE
-    page = list(in_date_order.reverse()[newer : newer + TIMELINE_PAGE_SIZE])
+    # Read from the newest end, where readers start (an index read backwards).
+    newest_first = in_date_order.reverse()
+    if number > 1:
+        newest_first = _from_nth_newest(newest_first, (number - 1) * TIMELINE_PAGE_SIZE)
+    page = list(newest_first[:TIMELINE_PAGE_SIZE])
     page.reverse()
     return TimelinePage(number=number, count=count, events=page)
+
+
+# An event's date as date order places it: undated events last. (An event dated 31 December
+# 9999 would be placed among them.)
+_DATE_IN_ORDER = Coalesce("date_start", Value(datetime.date.max))
+
+
+def _from_nth_newest(newest_first: QuerySet[Event], n: int) -> QuerySet[Event]:
+    """`newest_first` from its `n`th event on (0 is the newest). The database finds that event
+    (a subquery walking the index alone), then reads from it on. With an OFFSET it joined the
+    details of every event it skipped: the last page of the longest case took 0.7 s and the
+    first 15 ms."""
+    nth = newest_first.annotate(date_in_order=_DATE_IN_ORDER)[n : n + 1]
+    nth_date = Subquery(nth.values("date_in_order"))
+    return newest_first.alias(date_in_order=_DATE_IN_ORDER).filter(
+        Q(date_in_order__lt=nth_date)
+        | Q(date_in_order=nth_date, pk__lte=Subquery(nth.values("pk")))
+    )
 
 
 def _before(event: Event) -> Q:

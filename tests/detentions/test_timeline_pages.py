@@ -11,6 +11,7 @@ from detentions.models import (
     AccessOutcome,
     CaseStatus,
     ConsularVisit,
+    Event,
     EventKind,
     OfficialContact,
     StatusChange,
@@ -84,6 +85,27 @@ class TestCasePages:
         assert titles(oldest) == ["00", "01"]
         assert "Earlier events" not in oldest
         assert f'href="{case_url(case)}?page=2#timeline" rel="prev">Later events' in oldest
+
+    def test_pages_split_same_day_and_undated_events_in_date_order(self):
+        case = CaseFactory()
+        same_day = [EventFactory(case=case, date_start=day(5)) for _ in range(4)]
+        undated = [
+            EventFactory(case=case, date_precision=DatePrecision.UNKNOWN, date_start=None)
+            for _ in range(6)
+        ]
+        dated = [EventFactory(case=case, date_start=day(n)) for n in (9, 1, 7)]
+        timeline = Event.objects.filter(case=case).in_date_order()
+        in_date_order = [event.pk for event in timeline]
+        assert in_date_order[:5] == [dated[1].pk, *(event.pk for event in same_day)]
+        assert in_date_order[-6:] == [event.pk for event in undated]
+
+        pages = [
+            [event.pk for event in selectors.timeline_page(timeline, n, events=13).events]
+            for n in (3, 2, 1)
+        ]
+
+        assert [len(page) for page in pages] == [3, 5, 5]
+        assert [pk for page in pages for pk in page] == in_date_order
 
     def test_a_short_timeline_has_no_page_links(self, client):
         page = client.get(case_url(case_with_events(PAGE_SIZE))).content.decode()
