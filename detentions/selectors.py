@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import formats
@@ -48,6 +49,18 @@ def public_cases() -> QuerySet[Case]:
 def public_cases_newest_first() -> QuerySet[Case]:
     # Stated, not left to Meta.ordering: pages of cases need a total order.
     return public_cases().order_by(F("began_on").desc(nulls_last=True), "title", "pk")
+
+
+def page_of_public_cases(matching: QuerySet[Case], number: int, *, per_page: int) -> Page:
+    """Page `number` of `matching` (`public_cases_newest_first()`, filtered), each case with its
+    status and counts; InvalidPage for a page that does not exist.
+
+    The page's cases are found by their ids first: through an OFFSET, the database worked out
+    the status and counts of every case it skipped (page 30 of the benchmark's 37 took 0.66 s,
+    page 1 45 ms)."""
+    page = Paginator(matching.values("pk"), per_page).page(number)
+    page.object_list = public_cases_newest_first().filter(pk__in=page.object_list)
+    return page
 
 
 def _public_events_of_case() -> QuerySet[Event]:

@@ -1,6 +1,6 @@
 """Pages anyone may read. They read only through `published()` and `public()` querysets."""
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,9 +20,11 @@ CASES_PER_PAGE = 50
 @cached_public_page
 def case_list(request: HttpRequest) -> HttpResponse:
     filters = CaseFilterForm(request.GET or None)
-    cases = Paginator(filters.filter(selectors.public_cases_newest_first()), CASES_PER_PAGE)
+    matching = filters.filter(selectors.public_cases_newest_first())
     try:
-        page = cases.page(page_number(request))
+        page = selectors.page_of_public_cases(
+            matching, page_number(request), per_page=CASES_PER_PAGE
+        )
     except InvalidPage:
         raise Http404 from None
     # The filters, kept in the links to other pages.

@@ -19,6 +19,7 @@ from detentions.models import (
 from detentions.views import public
 from tests.factories import (
     CaseFactory,
+    DetaineeFactory,
     EventFactory,
     OfficialContactFactory,
     OfficialFactory,
@@ -61,6 +62,11 @@ def titles(page: str) -> list[str]:
         for line in page.split("\n")
         if "<h4>Event on day" in line
     ]
+
+
+def titles_of_cases(page: str) -> list[str]:
+    """The years in the titles of the cases listed, in their order."""
+    return [part.split("<")[0] for part in page.split(">Detained in ")[1:]]
 
 
 class TestCasePages:
@@ -296,6 +302,27 @@ class TestHomePages:
         assert 'href="?page=1" rel="prev">Previous cases' in second
         filtered = client.get(url, {"country": "UZ", "page": 1}).content.decode()
         assert "country=UZ&amp;page=2" in filtered
+
+    def test_pages_of_cases_filtered_by_status_show_each_case_with_its_counts(
+        self, client, monkeypatch
+    ):
+        monkeypatch.setattr(public, "CASES_PER_PAGE", 2)
+        for year in (2005, 2006, 2007, 2008, 2009):
+            case = CaseFactory(title=f"Detained in {year}", began_on=datetime.date(year, 1, 1))
+            DetaineeFactory.create_batch(year - 2004, case=case)
+            if year != 2008:
+                change = EventFactory(case=case, kind=EventKind.STATUS_CHANGE, date_start=day(0))
+                StatusChange.objects.create(event=change, status=CaseStatus.CHARGED)
+        url = reverse("detentions:case-list")
+
+        pages = [client.get(url, {"status": "charged", "page": n}).content.decode() for n in (1, 2)]
+
+        assert titles_of_cases(pages[0]) == ["2009", "2007"]
+        assert titles_of_cases(pages[1]) == ["2006", "2005"]
+        assert "5 people held" in pages[0] and "3 people held" in pages[0]
+        assert "2 people held" in pages[1] and "1 person held" in pages[1]
+        assert pages[1].count('<span class="status">Charged</span>') == 2
+        assert client.get(url, {"status": "charged", "page": 3}).status_code == 404
 
     def test_a_page_of_cases_that_does_not_exist_is_not_found(self, client):
         assert client.get(reverse("detentions:case-list"), {"page": 3}).status_code == 404
