@@ -77,7 +77,10 @@ def _public_contact_changes() -> dict[int, datetime.datetime]:
 
 class InstitutionSitemap(Sitemap):
     def items(self) -> QuerySet[Institution]:
-        return selectors.public_institutions().order_by("slug")
+        # Asked of the institutions that public contacts name, not of all of them: checking
+        # every institution for a public contact through its officials took 0.4 to 0.9 s.
+        named = list(self.contact_changes)
+        return selectors.public_institutions().filter(pk__in=named).order_by("slug")
 
     @cached_property
     def contact_changes(self) -> dict[int, datetime.datetime]:
