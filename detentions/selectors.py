@@ -175,8 +175,8 @@ def timeline_page(
     return TimelinePage(number=number, count=count, events=page)
 
 
-# An event's date as date order places it: undated events last. (An event dated 31 December
-# 9999 would be placed among them.)
+# An event's date as date order places it: undated events last. (No event is dated 31 December
+# 9999: an event's dates may not be in the future.)
 _DATE_IN_ORDER = Coalesce("date_start", Value(datetime.date.max))
 
 
