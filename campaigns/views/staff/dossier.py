@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,12 +80,8 @@ class ReadInChunks:
         self.queryset = queryset
         self.chunk_size = chunk_size
 
-    @cached_property
-    def count(self) -> int:
-        return self.queryset.count()
-
     def __len__(self) -> int:
-        return self.count
+        return self.queryset.count()
 
     def __iter__(self) -> Iterator:
         return self.queryset.iterator(chunk_size=self.chunk_size)
@@ -104,10 +99,9 @@ def dossier(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     timeline = dossier_timeline(case, public_only=public_only)
     contacts = _contacts_with_makers(timeline)
-    facts = (
-        timeline.in_date_order()
-        .with_details(with_case=False)
-        .with_sources(public_only=public_only, to_attr="listed_citations")
+    # The facts show each event's own fields and sources, never its details.
+    facts = timeline.in_date_order().with_sources(
+        public_only=public_only, to_attr="listed_citations"
     )
     context = {
         "case": case,
