@@ -56,8 +56,8 @@ def page_of_public_cases(matching: QuerySet[Case], number: int, *, per_page: int
     status and counts; InvalidPage for a page that does not exist.
 
     The page's cases are found by their ids first: through an OFFSET, the database worked out
-    the status and counts of every case it skipped (page 30 of the benchmark's 37 took 0.66 s,
-    page 1 45 ms)."""
+    the status and counts of every case it skipped (page 30 of the benchmark's 37 took 0.33 to
+    0.66 s, page 1 45 ms)."""
     page = Paginator(matching.values("pk"), per_page).page(number)
     page.object_list = public_cases_newest_first().filter(pk__in=page.object_list)
     return page
