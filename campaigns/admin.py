@@ -34,6 +34,7 @@ from campaigns.models import (
 from campaigns.services import invite_relative
 from detentions.admin import (
     HTTPS_BY_DEFAULT,
+    BoundedSearch,
     CaseBoundAdmin,
     EventAdmin,
     LikelyDuplicatesAdmin,
@@ -165,7 +166,7 @@ class RelativeAdmin(CaseBoundAdmin, LikelyDuplicatesAdmin):
 
 
 @admin.register(Kinship)
-class KinshipAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+class KinshipAdmin(CaseBoundAdmin, SuperuserDeletes, BoundedSearch, admin.ModelAdmin):
     case_path = "case"
     list_display = ["relative", "relationship", "detainee", "case"]
     list_select_related = ["relative", "detainee", "case"]
@@ -194,7 +195,9 @@ class SaysWhoSeesWhat:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SaysWhoSeesWhat, OffersVisibleChoices, SuperuserDeletes, admin.ModelAdmin):
+class OrganisationAdmin(
+    SaysWhoSeesWhat, OffersVisibleChoices, SuperuserDeletes, BoundedSearch, admin.ModelAdmin
+):
     formfield_overrides = HTTPS_BY_DEFAULT
     list_display = ["name", "country", "institution", "website"]
     list_select_related = ["institution"]
@@ -212,7 +215,9 @@ class OrganisationAdmin(SaysWhoSeesWhat, OffersVisibleChoices, SuperuserDeletes,
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(SaysWhoSeesWhat, OffersVisibleChoices, SuperuserDeletes, admin.ModelAdmin):
+class StaffMemberAdmin(
+    SaysWhoSeesWhat, OffersVisibleChoices, SuperuserDeletes, BoundedSearch, admin.ModelAdmin
+):
     list_display = ["user", "organisation", "only_own_cases"]
     list_select_related = ["user", "organisation"]
     list_filter = ["only_own_cases", "organisation"]
@@ -221,7 +226,7 @@ class StaffMemberAdmin(SaysWhoSeesWhat, OffersVisibleChoices, SuperuserDeletes, 
 
 
 @admin.register(Participation)
-class ParticipationAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+class ParticipationAdmin(CaseBoundAdmin, SuperuserDeletes, BoundedSearch, admin.ModelAdmin):
     case_path = "event__case"
     list_display = ["event", "event_kind", "relative", "organisation", "spokesperson"]
     list_select_related = ["event", "relative", "organisation"]
@@ -299,7 +304,7 @@ class EventWithParticipantsAdmin(EventAdmin):
 
 
 @admin.register(IntakeReport)
-class IntakeReportAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+class IntakeReportAdmin(CaseBoundAdmin, SuperuserDeletes, BoundedSearch, admin.ModelAdmin):
     # A report belongs to no case yet: only staff who see every case read it, as on the staff
     # pages (a limited case worker sees none).
     case_path = None
@@ -388,7 +393,7 @@ def event_link(event: Event) -> str:
 
 
 @admin.register(Entry)
-class EntryAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+class EntryAdmin(CaseBoundAdmin, SuperuserDeletes, BoundedSearch, admin.ModelAdmin):
     case_path = "event__case"
     form = EntryForm
     list_display = ["relative", "event_title", "case", "review_status", "state", "submitted_at"]
@@ -452,7 +457,7 @@ class CorrectionRequestForm(forms.ModelForm):
 
 
 @admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+class CorrectionRequestAdmin(CaseBoundAdmin, SuperuserDeletes, BoundedSearch, admin.ModelAdmin):
     case_path = "entry__event__case"
     form = CorrectionRequestForm
     list_display = ["text_short", "entry_event", "relative", "created_at", "resolved"]
@@ -505,7 +510,7 @@ class CorrectionRequestAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin)
 
 
 @admin.register(Invitation)
-class InvitationAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
+class InvitationAdmin(CaseBoundAdmin, SuperuserDeletes, BoundedSearch, admin.ModelAdmin):
     """Invitations are listed, and may be cancelled; the token itself is never stored or shown.
 
     They are issued with the "Invite to their case(s)" action on the relatives' list, which shows
@@ -543,7 +548,7 @@ class InvitationAdmin(CaseBoundAdmin, SuperuserDeletes, admin.ModelAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
+class AccessLogEntryAdmin(BoundedSearch, admin.ModelAdmin):
     """The access log, for superusers' eyes only, and for nobody to add to, change or delete."""
 
     list_display = ["at", "who", "action", "what", "detail"]

@@ -6,9 +6,15 @@ from django.contrib import admin
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
-from detentions.admin import CaseAdmin, EstimatedCountPaginator
+from detentions.admin import (
+    ADMIN_SEARCH_MAX_LENGTH,
+    ADMIN_SEARCH_MAX_WORDS,
+    BoundedSearch,
+    CaseAdmin,
+    EstimatedCountPaginator,
+)
 from detentions.dates import DatePrecision
 from detentions.models import (
     Case,
@@ -103,6 +109,17 @@ class TestEveryPage:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+def test_every_list_of_ours_with_a_search_box_bounds_its_search():
+    # Django's own lists (users, groups, devices, login attempts) search small tables.
+    ours = [
+        model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in ("detentions", "campaigns") and model_admin.search_fields
+    ]
+    assert len(ours) > 10
+    assert [m for m in ours if not isinstance(m, BoundedSearch)] == []
 
 
 def test_autocomplete_finds_cases_by_title(staff_client):
@@ -580,6 +597,52 @@ class TestEventList:
         response = staff_client.get(admin_url(Event, "changelist"), {"q": "letter"})
 
         assert sorted(listed(response, Event)) == sorted(admin_url(e, "change") for e in found)
+
+    def test_a_search_of_eight_words_or_phrases_is_run(self, staff_client):
+        found = EventFactory(title="Letter to the consul of Kazakhstan in Tashkent, sent twice")
+        EventFactory(title="Letter to the consul")
+        words = '"letter to" the consul of Kazakhstan in Tashkent twice'  # a phrase, 7 words
+
+        response = staff_client.get(admin_url(Event, "changelist"), {"q": words})
+
+        assert listed(response, Event) == [admin_url(found, "change")]
+        assertNotContains(response, "Search for at most")
+
+    @pytest.mark.parametrize(
+        ("typed", "said"),
+        [
+            (
+                "letter " * (ADMIN_SEARCH_MAX_WORDS + 1),
+                "Search for at most 8 words, or put a phrase in quotes: this search has 9 words.",
+            ),
+            (
+                "l" * (ADMIN_SEARCH_MAX_LENGTH + 1),
+                "Search for at most 200 characters: this search has 201.",
+            ),
+            # Over SQLite's limit for a pattern, which refused it with an error page.
+            ("l" * 100_000, "Search for at most 200 characters: this search has 100000."),
+        ],
+        ids=["nine words", "201 characters", "100 KB"],
+    )
+    def test_a_search_too_long_to_run_finds_nothing_and_says_why(self, staff_client, typed, said):
+        EventFactory(title="letter " * 20 + "l" * 200)
+
+        response = staff_client.get(admin_url(Event, "changelist"), {"q": typed})
+
+        assert_shows(response, f'<li class="error">{said}</li>')
+        assert listed(response, Event) == []
+        # The box keeps what was typed, to be shortened.
+        assertContains(response, f'name="q" value="{typed.strip()[:50]}')
+
+    def test_an_autocomplete_box_finds_nothing_for_a_search_too_long(self, staff_client):
+        CaseFactory(title="Held in Nukus")
+        query = {"app_label": "detentions", "model_name": "event", "field_name": "case"}
+
+        found = staff_client.get(reverse("admin:autocomplete"), {**query, "term": "nukus"})
+        too_long = staff_client.get(reverse("admin:autocomplete"), {**query, "term": "nukus " * 9})
+
+        assert len(found.json()["results"]) == 1
+        assert too_long.json()["results"] == []
 
     def test_shows_and_sorts_by_each_events_number_of_sources(self, staff_client):
         cited = EventFactory()
