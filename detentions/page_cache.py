@@ -148,13 +148,14 @@ def cached_public_page(
 ) -> Callable[..., HttpResponse]:
     """For views whose response depends only on public content and the request's address. Only
     a complete 200 response is stored; errors and streamed responses are built every time.
-    `in_process` names the cache kept in each process's memory."""
+    `in_process` names the cache kept in each process's memory. The view finds the content
+    version its page is kept under in `request.content_version`."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        version = ContentVersion.current()
+        version = request.content_version = ContentVersion.current()
         today = timezone.localdate()
         key = _key(request, version, today)
         etag = quote_etag(key[:32])

@@ -17,7 +17,6 @@ from detentions.models import (
     AccessAttempt,
     Case,
     ConsularVisit,
-    ContentVersion,
     Detainee,
     Event,
     Facility,
@@ -117,15 +116,17 @@ def searchable_facilities() -> QuerySet[Facility]:
     )
 
 
-def search_form(data: QueryDict | None) -> SearchForm:
-    return SearchForm(data, choices=filter_choices(), events=Event.objects.public())
+def search_form(data: QueryDict | None, *, content_version: datetime.datetime) -> SearchForm:
+    """The search's form, its filters offering the choices of that version of public content
+    (the page cache's, which has just read it)."""
+    return SearchForm(data, choices=filter_choices(content_version), events=Event.objects.public())
 
 
-def filter_choices() -> SearchChoices:
+def filter_choices(content_version: datetime.datetime) -> SearchChoices:
     """The filters' choices: every country and facility public pages show. They change only
     with public content, so they are read once for each version of it rather than on every
     search (two queries over every case and facility, and hundreds of records)."""
-    return _choices_of_version(ContentVersion.current())
+    return _choices_of_version(content_version)
 
 
 @functools.lru_cache(maxsize=1)

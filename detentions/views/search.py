@@ -15,7 +15,7 @@ from detentions.page_cache import cached_search_page
 @require_safe
 @cached_search_page
 def search(request: HttpRequest) -> HttpResponse:
-    form = public_search.search_form(request.GET or None)
+    form = public_search.search_form(request.GET or None, content_version=request.content_version)
     return render(
         request,
         "detentions/search.html",
