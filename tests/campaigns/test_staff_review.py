@@ -234,7 +234,7 @@ def test_home_makes_the_same_number_of_queries_for_more_records(client, user_kin
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse("staff:home")).status_code == 200
     assert len(small) == len(large)
-    assert len(large) <= 14
+    assert len(large) <= 16
 
 
 # --- Entry review --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 at a time."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -11,12 +12,16 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from campaigns import staff_selectors
 from campaigns.models import Entry, IntakeReport, StaffMember
+from detentions.dates import DatePrecision
+from detentions.models import ConsularVisit, Event, EventKind
 from tests.accounts import log_in
 from tests.factories import (
     CaseFactory,
     DetaineeFactory,
     EntryFactory,
+    EventFactory,
     FacilityFactory,
+    InstitutionFactory,
     IntakeReportFactory,
     OfficialContactFactory,
     OrganisationFactory,
@@ -63,11 +68,33 @@ def rows_of(name: str, count: int, *, case=None, label: str = "row") -> list[str
                 event__date_start=today - datetime.timedelta(days=days_ago),
                 reply_due_on=today - datetime.timedelta(days=1),
             )
+        elif name == "no-consular-access":
+            in_case = case or CaseFactory(began_on=today - datetime.timedelta(days=days_ago))
+            DetaineeFactory(case=in_case, name_latin=label, facility=FacilityFactory())
+            # A visit long enough ago that it still leaves them on the list, shown on their line.
+            consular_visit(in_case, on=today - datetime.timedelta(days=days_ago - 40))
         else:
             in_case = case or CaseFactory(began_on=today - datetime.timedelta(days=days_ago))
-            facility = FacilityFactory() if name == "no-consular-access" else None
-            DetaineeFactory(case=in_case, name_latin=label, facility=facility)
+            DetaineeFactory(case=in_case, name_latin=label)
     return labels
+
+
+def consular_visit(case, *, on: datetime.date, seen=(), outcome="granted", **event_fields) -> Event:
+    """A verified consular visit to `case` (to the people `seen`, or to no one named)."""
+    event = EventFactory(case=case, kind=EventKind.CONSULAR_VISIT, date_start=on, **event_fields)
+    visit = ConsularVisit.objects.create(
+        event=event, consulate=InstitutionFactory(), outcome=outcome
+    )
+    visit.detainees_seen.set(seen)
+    return event
+
+
+def line_of(response, name: str) -> str:
+    """The text of the list's line that names `name`."""
+    for line in re.findall(r"<li>.*?</li>", response.content.decode(), re.S):
+        if name in line:
+            return html.unescape(re.sub(r"<[^>]+>", "", line))
+    raise AssertionError(f"no line names {name}")
 
 
 def section(response, name: str) -> str:
@@ -173,8 +200,9 @@ def test_home_makes_a_fixed_number_of_queries_for_lists_longer_than_the_cap(
         rows_of(name, 8, case=case)
 
     # Session, user, two-factor device; the rows and the count of each of five lists; the
-    # recent cases. (A limited case worker: their staff member, and no intake reports.)
-    with django_assert_max_num_queries(14):
+    # last visits of the people without consular access (two); the recent cases. (A limited
+    # case worker: their staff member, and no intake reports.)
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("staff:home"))
 
     assert "Showing 3 of 8." in section(response, "overdue-replies")
@@ -228,6 +256,48 @@ def test_the_full_list_rows_link_to_where_the_work_is_done(staff_client):
     assertContains(intake, reverse("staff:review-intake", args=[report.pk]))
 
 
+def test_each_person_without_consular_access_shows_the_last_visit_that_reached_them(
+    staff_client, settings
+):
+    settings.CONSULAR_ACCESS_ALERT_DAYS = 30
+    case = CaseFactory(began_on=datetime.date(2023, 1, 10))
+    by_name = DetaineeFactory(case=case, name_latin="Seen By Name", facility=FacilityFactory())
+    DetaineeFactory(case=case, name_latin="Seen With Everyone", facility=FacilityFactory())
+    everyone = consular_visit(case, on=datetime.date(2023, 5, 2))
+    named = consular_visit(case, on=datetime.date(2024, 8, 14), seen=[by_name])
+    # None of these reached anyone: access refused, a visit not verified, one archived.
+    consular_visit(case, on=datetime.date(2025, 1, 9), outcome="refused")
+    consular_visit(case, on=datetime.date(2025, 2, 9), verification=Event.Verification.REPORTED)
+    consular_visit(case, on=datetime.date(2025, 3, 9), archived_at=timezone.now())
+    other = CaseFactory(began_on=datetime.date(2024, 2, 1))
+    DetaineeFactory(case=other, name_latin="Never Seen", facility=FacilityFactory())
+    consular_visit(other, on=datetime.date(2025, 3, 9), outcome="refused")
+
+    for response in (
+        staff_client.get(reverse("staff:home")),
+        staff_client.get(worklist_url("no-consular-access")),
+    ):
+        assert line_of(response, "Seen By Name").endswith("last consular visit: 14 August 2024")
+        assert line_of(response, "Seen With Everyone").endswith("last consular visit: 2 May 2023")
+        assert line_of(response, "Never Seen").endswith("no consular visit on record")
+        assertContains(response, reverse("staff:event-edit", args=[named.pk]))
+        assertContains(response, reverse("staff:event-edit", args=[everyone.pk]))
+
+
+def test_the_last_visit_is_the_one_that_can_have_been_latest(staff_client):
+    # As the case's public page counts days since consular access: "March 2024" may have been
+    # the 31st, after the visit of 20 March, which began later.
+    case = CaseFactory(began_on=datetime.date(2023, 1, 10))
+    DetaineeFactory(case=case, name_latin="Nurlan Held", facility=FacilityFactory())
+    consular_visit(case, on=datetime.date(2024, 3, 1), date_precision=DatePrecision.MONTH)
+    consular_visit(case, on=datetime.date(2024, 3, 20))
+    consular_visit(case, on=datetime.date(2024, 3, 5))
+
+    response = staff_client.get(worklist_url("no-consular-access"))
+
+    assert line_of(response, "Nurlan Held").endswith("last consular visit: March 2024")
+
+
 def test_an_empty_list_says_so(staff_client):
     response = staff_client.get(worklist_url("overdue-replies"))
 
@@ -255,8 +325,9 @@ def test_the_full_list_makes_a_fixed_number_of_queries(
 ):
     rows_of(name, 7)
 
-    # Session, user, two-factor device; the count and the page's rows.
-    with django_assert_max_num_queries(5):
+    # Session, user, two-factor device; the count and the page's rows; for people without
+    # consular access, their last visits (which they are, then the visits).
+    with django_assert_max_num_queries(7 if name == "no-consular-access" else 5):
         response = staff_client.get(worklist_url(name, 2))
 
     assertContains(response, "3 to 4 of 7")
