@@ -27,6 +27,7 @@ from detentions.models import (
     Source,
 )
 from detentions.models.cases import HELD
+from detentions.selectors import VISITS_COMPARED, latest_visit
 
 RECENT_CASES = 10
 # How many rows each list of work shows on the staff home, the most urgent; the rest are on the
@@ -140,18 +141,13 @@ def _visits_that_reached_them() -> QuerySet[ConsularVisit]:
     ).filter(Q(detainees_seen=OuterRef("pk")) | Q(detainees_seen__isnull=True))
 
 
-# How many of the visits that began last are compared for the one that can have ended last.
-_LAST_VISITS_COMPARED = 3
-
-
 def with_last_consular_visit(people: Iterable[Detainee]) -> list[Detainee]:
     """The people of `without_consular_access`, each with `last_consular_visit`: the event of the
     last visit that reached them, however long ago, or None. Two queries, whatever the number
     of people.
 
-    The last is chosen as the case's public page chooses it: among the few visits that began
-    last, the one whose date can be the latest (a visit known only as "March 2025" may have
-    been on the 31st)."""
+    The last is chosen as the case's public page chooses it (`latest_visit`, among the few
+    visits that began last)."""
     result = list(people)
     if not result:
         return result
@@ -166,16 +162,13 @@ def with_last_consular_visit(people: Iterable[Detainee]) -> list[Detainee]:
         .values("event_id")
     )
     by_person = Detainee.objects.filter(pk__in=[person.pk for person in result]).values_list(
-        "pk", *(Subquery(began_last[n : n + 1]) for n in range(_LAST_VISITS_COMPARED))
+        "pk", *(Subquery(began_last[n : n + 1]) for n in range(VISITS_COMPARED))
     )
     candidates = {pk: [visit for visit in visits if visit is not None] for pk, *visits in by_person}
     events = Event.objects.in_bulk([pk for visits in candidates.values() for pk in visits])
     for person in result:
-        # The first of the latest: on a tie, the visit that began last.
-        person.last_consular_visit = max(
-            (events[pk] for pk in candidates.get(person.pk, [])),
-            key=lambda event: event.date.last_day,
-            default=None,
+        person.last_consular_visit = latest_visit(
+            events[pk] for pk in candidates.get(person.pk, [])
         )
     return result
 

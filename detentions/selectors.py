@@ -221,6 +221,18 @@ def page_holding(event: Event, timeline: QuerySet[Event]) -> int:
     return timeline.filter(_after(event)).count() // TIMELINE_PAGE_SIZE + 1
 
 
+# The consular visit that ended last is among those that began last; which one depends on how
+# precisely each date is known, so this many of those that began last are compared.
+VISITS_COMPARED = 3
+
+
+def latest_visit(visits: Iterable[Event]) -> Event | None:
+    """Of dated consular visits, the one whose date can be the latest (a visit known only as
+    "March 2024" may have been on the 31st); on a tie, the one that began last, the more
+    precisely dated."""
+    return max(visits, key=lambda e: (e.date.last_day, e.date_start, e.pk), default=None)
+
+
 def headline_events(
     timeline: QuerySet[Event],
     *,
@@ -235,8 +247,6 @@ def headline_events(
     changes = timeline.filter(
         kind=EventKind.STATUS_CHANGE, status_change__isnull=False, date_start__isnull=False
     ).order_by("-date_start", "-id")
-    # The visit that ended last is among those that began last; which one depends on how
-    # precisely each date is known, so a few are compared (as `headline()` does).
     visits = timeline.filter(
         kind=EventKind.CONSULAR_VISIT,
         consular_visit__outcome__in=ACCESS_GRANTED,
@@ -252,7 +262,7 @@ def headline_events(
     # `pk IN (...)` would make the database test every event of the case.
     wanted = [
         changes[:1],
-        *(visits[n : n + 1] for n in range(3)),
+        *(visits[n : n + 1] for n in range(VISITS_COMPARED)),
         hearing[:1],
         *(escapes[n : n + 1] for n in range(3)),
     ]
@@ -395,7 +405,7 @@ def headline(events: Sequence[Event], *, today: datetime.date) -> Headline:
         for e in _details(events, EventKind.CONSULAR_VISIT)
         if e.details.outcome in ACCESS_GRANTED and e.date_start
     ]
-    last_visit = max(visits, key=lambda e: e.date.last_day, default=None)
+    last_visit = latest_visit(visits)
     contacts = [e.details for e in _details(events, EventKind.OFFICIAL_CONTACT)]
     hearings = [
         e.details.next_hearing_on

@@ -298,6 +298,19 @@ def test_the_last_visit_is_the_one_that_can_have_been_latest(staff_client):
     assert line_of(response, "Nurlan Held").endswith("last consular visit: March 2024")
 
 
+def test_of_two_visits_that_can_have_been_as_late_the_more_precisely_dated_is_shown(
+    staff_client,
+):
+    case = CaseFactory(began_on=datetime.date(2023, 1, 10))
+    DetaineeFactory(case=case, name_latin="Nurlan Held", facility=FacilityFactory())
+    consular_visit(case, on=datetime.date(2024, 3, 31))
+    consular_visit(case, on=datetime.date(2024, 3, 1), date_precision=DatePrecision.MONTH)
+
+    response = staff_client.get(worklist_url("no-consular-access"))
+
+    assert line_of(response, "Nurlan Held").endswith("last consular visit: 31 March 2024")
+
+
 def test_an_empty_list_says_so(staff_client):
     response = staff_client.get(worklist_url("overdue-replies"))
 

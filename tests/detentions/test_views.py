@@ -169,6 +169,27 @@ class TestCaseDetail:
         assertContains(response, "(sources differ)")
         assert ">7</a> or <a" in page
 
+    def test_of_two_visits_that_can_have_been_as_late_the_more_precisely_dated_is_named(
+        self, client
+    ):
+        case = CaseFactory()
+        for start, precision in (
+            (datetime.date(2009, 3, 1), DatePrecision.MONTH),
+            (datetime.date(2009, 3, 31), DatePrecision.DAY),
+        ):
+            visit = EventFactory(
+                case=case,
+                kind=EventKind.CONSULAR_VISIT,
+                date_start=start,
+                date_precision=precision,
+            )
+            ConsularVisit.objects.create(event=visit, consul=OfficialFactory(), outcome="granted")
+
+        page = client.get(case_url(case)).content.decode()
+
+        since_visit = (timezone.localdate() - datetime.date(2009, 3, 31)).days
+        assert f'31 March 2009</a> <span class="note">({since_visit:,} days ago)</span>' in page
+
     def test_a_reply_within_a_roughly_known_sending_date_is_not_before_it(self, client):
         contact = OfficialContactFactory(
             event__date_precision=DatePrecision.LATE_MONTH,
